@@ -1,0 +1,194 @@
+"""The command line: the only place that prints or exits. Heavy work is imported lazily."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+OUTPUTS = ("anki", "pdf", "html")
+
+
+class BuildError(click.ClickException):
+    """Source problems, printed as `path:line:col: error: message`, exit status 1."""
+
+    exit_code = 1
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+    def show(self, file=None) -> None:
+        for line in self.lines:
+            click.echo(line, err=True)
+
+
+def _templates_dir() -> Path:
+    here = Path.cwd() / "templates"
+    return here if here.is_dir() else Path(__file__).resolve().parent.parent / "templates"
+
+
+def _warn(lines) -> None:
+    for line in lines:
+        click.echo(str(line), err=True)
+
+
+def _common(f):
+    f = click.argument("sources", nargs=-1, required=True, type=click.Path())(f)
+    f = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(f)
+    return f
+
+
+def _build_options(f):
+    f = click.option(
+        "--out",
+        "out_dir",
+        default="dist",
+        show_default=True,
+        type=click.Path(file_okay=False),
+        help="Folder for the outputs.",
+    )(f)
+    f = click.option(
+        "--dry-run", is_flag=True, help="Show added, changed, renamed and removed cards; write nothing."
+    )(f)
+    f = click.option(
+        "--mode",
+        type=click.Choice(["sheet", "quiz"]),
+        default="sheet",
+        show_default=True,
+        help="PDF: answers under questions, or a quiz with an answer key at the end.",
+    )(f)
+    f = click.option(
+        "--lang",
+        type=click.Choice(["zh", "en", "both"]),
+        default="zh",
+        show_default=True,
+        help="PDF: which language to print.",
+    )(f)
+    f = click.option(
+        "--paper",
+        type=click.Choice(["a4", "letter"]),
+        default="a4",
+        show_default=True,
+        help="PDF: paper size.",
+    )(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qadeck")
+def cli() -> None:
+    """Compile Markdown interview notes into an Anki deck, a PDF cheat-sheet and an HTML page."""
+
+
+@cli.command()
+@_common
+@click.option("--json", "as_json", is_flag=True, help="Print the whole AST as JSON.")
+@click.option("--decisions", is_flag=True, help="Show why each heading became what it is.")
+def check(sources: tuple[str, ...], strict: bool, as_json: bool, decisions: bool) -> None:
+    """Parse SOURCES, cross-check them and print a summary."""
+    from .report import check_report
+
+    docs = _run(lambda: _load_all(sources, strict))
+    if as_json:
+        import json
+
+        from .jsonout import document_to_dict
+
+        payload = [document_to_dict(loaded.doc) for loaded in docs]
+        click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2))
+        return
+    for loaded in docs:
+        _warn(loaded.doc.warnings)
+        click.echo(check_report(loaded.doc, decisions=decisions))
+    if len(docs) > 1:
+        from .report import cross_file_duplicates
+
+        for line in cross_file_duplicates([d.doc for d in docs]):
+            click.echo(line, err=True)
+    if strict:
+        from .report import missing_translations
+
+        missing = [m for d in docs for m in missing_translations(d.doc)]
+        if missing:
+            raise BuildError(missing)
+
+
+def _output_command(names: tuple[str, ...], help_text: str):
+    @_common
+    @_build_options
+    def command(sources, strict, out_dir, dry_run, mode, lang, paper) -> None:
+        options = {"mode": mode, "lang": lang, "paper": paper}
+        _build(sources, list(names), Path(out_dir), strict, dry_run, options)
+
+    command.__doc__ = help_text
+    return command
+
+
+cli.command("anki")(_output_command(("anki",), "Build the Anki deck (.apkg)."))
+cli.command("pdf")(_output_command(("pdf",), "Build the PDF cheat-sheet."))
+cli.command("html")(_output_command(("html",), "Build the bilingual HTML page."))
+cli.command("all")(_output_command(OUTPUTS, "Build the deck, the PDF and the page."))
+
+
+@cli.command()
+@_common
+def plan(sources: tuple[str, ...], strict: bool) -> None:
+    """Show which cards were added, changed, renamed or removed since the last build."""
+    from .report import plan_report
+
+    for loaded in _run(lambda: _load_all(sources, strict)):
+        click.echo(plan_report(loaded.doc, loaded.plan))
+
+
+def _load_all(sources, strict: bool):
+    from .pipeline import expand_sources, load
+
+    return [load(p, strict) for p in expand_sources(list(sources))]
+
+
+def _build(sources, names, out_dir: Path, strict: bool, dry_run: bool, options: dict) -> None:
+    from .identity import exclusive
+    from .pipeline import build, expand_sources, load
+    from .report import plan_report, removed_report
+
+    templates = _templates_dir()
+    for path in _run(lambda: expand_sources(list(sources))):
+        with exclusive(path):
+            loaded = _run(lambda p=path: load(p, strict))
+            _warn(loaded.doc.warnings)
+            if dry_run:
+                click.echo(plan_report(loaded.doc, loaded.plan))
+                continue
+            written, ctx = _run(
+                lambda lo=loaded: build(lo, names, out_dir, templates, options, strict)
+            )
+        _warn(ctx.warnings)
+        for line in removed_report(loaded.plan, loaded.doc):
+            click.echo(line, err=True)
+        for p in written:
+            click.echo(f"wrote {p}")
+
+
+def _run(thunk):
+    """Run a step; turn our errors into clean messages and exit codes."""
+    from .errors import SourceError
+    from .renderers import RendererMissing
+
+    try:
+        return thunk()
+    except SourceError as e:
+        raise BuildError([str(d) for d in e.diagnostics]) from None
+    except RendererMissing as e:
+        raise BuildError([f"error: {e}"]) from None
+    except KeyboardInterrupt:
+        click.echo("interrupted: outputs left as they were", err=True)
+        sys.exit(130)
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        raise BuildError([f"{where}error: {e.strerror or e}"]) from None
+
+
+def main() -> None:
+    cli(prog_name="qadeck")

@@ -1,0 +1,228 @@
+"""Stable card identity across edits, kept in a small lock file committed beside the source.
+
+A card's key is, in order: its explicit `{#id}`; the key the lock file already knows for the same
+section and question; the key of the closest card that left (same answer, or a question at least
+60% alike: a typo fix or a rewording); else a new key hashed from section and question. Labels
+and order play no part, so renumbering, reordering and inserting cards keep every key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import text as T
+from .atomic import write_atomic
+from .errors import SourceError
+from .model import Card, Diagnostic, Document, Span
+
+LOCK_VERSION = 1
+SIMILAR = 0.6
+
+
+def lock_path(source: str | Path) -> Path:
+    p = Path(source)
+    return p.with_name(p.stem + ".qadeck-lock.json")
+
+
+@dataclass
+class Entry:
+    key: str
+    question: str
+    section: str
+    digest: str
+    fields: str = ""
+    mtime: int = 0
+    removed: bool = False
+
+
+@dataclass
+class Plan:
+    """What changed since the last build, card by card."""
+
+    added: list[Card] = field(default_factory=list)
+    changed: list[Card] = field(default_factory=list)
+    renamed: list[tuple[Entry, Card]] = field(default_factory=list)
+    removed: list[Entry] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.renamed or self.removed)
+
+
+@dataclass
+class Lock:
+    path: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+    dirty: bool = False
+
+    @classmethod
+    def load(cls, path: Path) -> Lock:
+        """Read and validate the lock file; a damaged one stops the build with advice."""
+        if not path.exists():
+            return cls(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("version") != LOCK_VERSION:
+                raise ValueError(f"unknown format (expected version {LOCK_VERSION})")
+            entries = {}
+            for key, raw in data["cards"].items():
+                if not isinstance(raw, dict):
+                    raise ValueError(f"entry {key!r} is not an object")
+                entries[key] = Entry(
+                    key=str(key),
+                    question=str(raw["question"]),
+                    section=str(raw["section"]),
+                    digest=str(raw["digest"]),
+                    fields=str(raw.get("fields", "")),
+                    mtime=int(raw.get("mtime", 0)),
+                    removed=bool(raw.get("removed", False)),
+                )
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
+            message = (
+                f"card lock file is damaged ({e}); nothing was written. Restore it "
+                f"(`git checkout -- {path}`) or delete it to start afresh: cards then get new "
+                "ids and Anki treats them as new notes"
+            )
+            raise SourceError([Diagnostic("error", Span(str(path), 1, 1), message)]) from None
+        return cls(path, entries)
+
+    def to_json(self) -> str:
+        cards = {}
+        for key in sorted(self.entries):
+            e = self.entries[key]
+            item = {"question": e.question, "section": e.section, "digest": e.digest}
+            if e.fields:
+                item.update(fields=e.fields, mtime=e.mtime)
+            if e.removed:
+                item["removed"] = True
+            cards[key] = item
+        body = {"version": LOCK_VERSION, "cards": cards}
+        return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
+
+    def save(self) -> None:
+        text = self.to_json()
+        if self.path.exists() and self.path.read_text(encoding="utf-8") == text:
+            return
+        write_atomic(self.path, text.encode("utf-8"))
+
+    def note_mtime(self, key: str, fields: str, now: int) -> int:
+        """The note's change time: kept while its fields are unchanged, else strictly newer."""
+        e = self.entries[key]
+        if e.fields != fields or not e.mtime:
+            e.mtime = max(now, e.mtime + 1)
+            e.fields = fields
+        return e.mtime
+
+
+def digest(card: Card) -> str:
+    parts = [card.label, card.question, card.answer, card.section, card.group or ""]
+    for lang, tr in sorted(card.translations.items()):
+        parts += [lang, tr.question, tr.answer]
+    return hashlib.sha1("\x00".join(parts).encode()).hexdigest()[:16]
+
+
+def resolve(doc: Document, lock: Lock) -> tuple[Document, Plan]:
+    """Give every card its lasting key, and say what changed since the lock was written."""
+    plan = Plan()
+    old = {k: e for k, e in lock.entries.items()}
+    cards = doc.cards
+    keys: dict[int, str] = {}
+    taken: set[str] = set()
+    for i, c in enumerate(cards):
+        if c.explicit_key or (c.key in old and c.key not in taken):
+            keys[i] = c.key
+            taken.add(c.key)
+    waiting = [i for i in range(len(cards)) if i not in keys]
+    free = [e for k, e in old.items() if k not in taken]
+    for i, e in _best_pairs([cards[i] for i in waiting], waiting, free):
+        keys[i] = e.key
+        taken.add(e.key)
+        plan.renamed.append((e, cards[i]))
+    for i in range(len(cards)):
+        if i not in keys:
+            key = cards[i].key
+            n = 2
+            while key in taken:
+                key, n = f"{cards[i].key}-{n}", n + 1
+            keys[i] = key
+            taken.add(key)
+    new_cards = [replace(c, key=keys[i]) if keys[i] != c.key else c for i, c in enumerate(cards)]
+    renamed = {c.key for _, c in plan.renamed} | {e.key for e, _ in plan.renamed}
+    for c in new_cards:
+        e = old.get(c.key)
+        if e is None or e.removed and c.key not in renamed:
+            plan.added.append(c)
+        elif c.key in renamed:
+            plan.renamed[[x.key for x, _ in plan.renamed].index(c.key)] = (e, c)
+        elif e.digest != digest(c):
+            plan.changed.append(c)
+        else:
+            plan.unchanged += 1
+    plan.removed = [e for k, e in old.items() if k not in taken and not e.removed]
+    return _with_cards(doc, new_cards), plan
+
+
+def _best_pairs(cards: list[Card], index: list[int], free: list) -> Iterator[tuple[int, Entry]]:
+    """Greedy best matches between new cards and keys that left, by answer then question."""
+    if not cards or not free:
+        return
+    scored = []
+    for card, i in zip(cards, index, strict=True):
+        q = T.normalize(card.question)
+        d = digest(card)
+        for e in free:
+            if len(cards) * len(free) > 40000 and e.section != card.section:
+                continue
+            sm = difflib.SequenceMatcher(None, q, T.normalize(e.question), autojunk=False)
+            score = 2.0 if e.digest == d else 0.0
+            if score or sm.quick_ratio() >= SIMILAR:
+                score += sm.ratio() + (0.05 if e.section == card.section else 0)
+            if score >= SIMILAR:
+                scored.append((score, i, e))
+    used_i: set[int] = set()
+    used_k: set[str] = set()
+    for _score, i, e in sorted(scored, key=lambda t: (-t[0], t[1], t[2].key)):
+        if i not in used_i and e.key not in used_k:
+            used_i.add(i)
+            used_k.add(e.key)
+            yield i, e
+
+
+def _with_cards(doc: Document, cards: list[Card]) -> Document:
+    it = iter(cards)
+    sections = tuple(replace(s, cards=tuple(next(it) for _ in s.cards)) for s in doc.sections)
+    return replace(doc, sections=sections)
+
+
+def record(lock: Lock, doc: Document, plan: Plan) -> None:
+    """Write this build's cards into the lock; cards that left stay, marked removed."""
+    for c in doc.cards:
+        e = lock.entries.get(c.key)
+        q, s, d = T.plain(c.question), c.section, digest(c)
+        if e is None:
+            lock.entries[c.key] = Entry(c.key, q, s, d)
+        else:
+            e.question, e.section, e.digest, e.removed = q, s, d, False
+    for e in plan.removed:
+        lock.entries[e.key].removed = True
+
+
+@contextlib.contextmanager
+def exclusive(source: Path) -> Iterator[None]:
+    """Serialize builds of one source (and so writes of its lock file) across processes."""
+    fd = os.open(source, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

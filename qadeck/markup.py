@@ -1,0 +1,194 @@
+"""The one Markdown → HTML function every renderer uses.
+
+Raw HTML in a source is never passed through: `<br>` and `<img>` are rebuilt from an
+allowlist, harmless inline tags (`<sub>`, `<b>`, …) are kept bare, wrapper tags are dropped,
+and everything else is shown as text. Math is kept as `\\(…\\)`/`\\[…\\]` for MathJax.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from .images import IMG_TAG, media_name
+from .model import Image
+
+LANG_CODES = ("en", "zh", "ja", "ko", "fr", "de", "es", "ru", "pt", "it", "vi")
+_LANG_INFO = re.compile(r"^\s*(" + "|".join(LANG_CODES) + r")(?:-[A-Za-z]{2,4})?(\s|$)")
+_KEEP_TAGS = {"b", "i", "u", "em", "strong", "sub", "sup", "code", "kbd", "mark", "s", "del"}
+_DROP_TAGS = {"div", "center", "span", "p", "font", "section", "article", "figure", "a"}
+_TAG = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>", re.S)
+_ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.I)
+MISSING_IMAGE = '<span class="missing-image" title="{title}">[image: {alt}]</span>'
+
+
+def _validate_lang(params: str, *args) -> bool:
+    return bool(_LANG_INFO.match(params))
+
+
+@lru_cache(maxsize=1)
+def make_parser() -> MarkdownIt:
+    """The shared markdown-it configuration (parser and renderer)."""
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md.enable("table").enable("strikethrough")
+    md.use(front_matter_plugin)
+    md.use(container_plugin, name="lang", validate=_validate_lang)
+    md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
+    return md
+
+
+class _Renderer(RendererHTML):
+    """markdown-it's HTML renderer with safe raw HTML, pygments code and scrollable tables."""
+
+    def __init__(self, parser=None) -> None:
+        super().__init__(parser)
+        self.images: Mapping[str, Image] = {}
+
+    def html_inline(self, tokens, idx, options, env) -> str:
+        return sanitize_html(tokens[idx].content, env)
+
+    def html_block(self, tokens, idx, options, env) -> str:
+        return sanitize_html(tokens[idx].content, env) + "\n"
+
+    def image(self, tokens, idx, options, env) -> str:
+        tok = tokens[idx]
+        alt = self.renderInlineAsText(tok.children or [], options, env)
+        return image_html(str(tok.attrGet("src") or ""), alt, env)
+
+    def fence(self, tokens, idx, options, env) -> str:
+        tok = tokens[idx]
+        lang = tok.info.strip().split(maxsplit=1)[0] if tok.info.strip() else ""
+        return highlight(tok.content, lang)
+
+    def code_block(self, tokens, idx, options, env) -> str:
+        return highlight(tokens[idx].content, "")
+
+    def table_open(self, tokens, idx, options, env) -> str:
+        return '<div class="table-wrap"><table>\n'
+
+    def table_close(self, tokens, idx, options, env) -> str:
+        return "</table></div>\n"
+
+    def math_inline(self, tokens, idx, options, env) -> str:
+        return f'<span class="math">\\({html.escape(tokens[idx].content, False)}\\)</span>'
+
+    math_inline_double = math_inline
+
+    def math_block(self, tokens, idx, options, env) -> str:
+        return f'<div class="math">\\[{html.escape(tokens[idx].content.strip(), False)}\\]</div>\n'
+
+    def container_lang_open(self, tokens, idx, options, env) -> str:
+        lang = tokens[idx].info.strip().split(" ", 1)[0]
+        return f'<div class="translation" lang="{html.escape(lang)}">\n'
+
+    def container_lang_close(self, tokens, idx, options, env) -> str:
+        return "</div>\n"
+
+    def front_matter(self, tokens, idx, options, env) -> str:
+        return ""
+
+
+def image_html(src: str, alt: str, env: dict) -> str:
+    """An <img> pointing at the flat media name, or a visible placeholder."""
+    image = env.get("images", {}).get(src.strip())
+    alt_text = html.escape(alt or "")
+    if image is None or image.path is None:
+        label = alt_text or html.escape(src.rsplit("/", 1)[-1][:60])
+        return MISSING_IMAGE.format(title=html.escape(src[:200]), alt=label)
+    return f'<img src="{html.escape(media_name(image.path))}" alt="{alt_text}">'
+
+
+def sanitize_html(raw: str, env: dict) -> str:
+    """Rebuild raw HTML from an allowlist; anything else becomes visible, inert text."""
+    out: list[str] = []
+    pos = 0
+    for m in _TAG.finditer(raw):
+        out.append(html.escape(raw[pos : m.start()], False))
+        pos = m.end()
+        whole, closing, name = m.group(0), m.group(1), (m.group(2) or "").lower()
+        if whole.startswith("<!--"):
+            continue
+        if name == "br":
+            out.append("<br>")
+        elif name == "img":
+            src = IMG_TAG.search(whole)
+            alt = _ALT.search(whole)
+            alt_text = next((g for g in alt.groups() if g is not None), "") if alt else ""
+            if src:
+                out.append(image_html(next(g for g in src.groups() if g is not None), alt_text, env))
+        elif name in _KEEP_TAGS:
+            out.append(f"</{name}>" if closing else f"<{name}>")
+        elif name in _DROP_TAGS:
+            continue
+        else:
+            out.append(html.escape(whole, False))
+    out.append(html.escape(raw[pos:], False))
+    return "".join(out)
+
+
+@lru_cache(maxsize=64)
+def _lexer(lang: str):
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        return get_lexer_by_name(lang) if lang else None
+    except ClassNotFound:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _formatter():
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)
+
+
+def highlight(code: str, lang: str) -> str:
+    """Code as `<div class="highlight"><pre>` with pygments classes (plain text if unknown)."""
+    lexer = _lexer(lang.lower())
+    cls = f' data-lang="{html.escape(lang)}"' if lang else ""
+    if lexer is None:
+        return f'<div class="highlight"{cls}><pre><code>{html.escape(code, False)}</code></pre></div>\n'
+    from pygments import highlight as pyg_highlight
+
+    body = pyg_highlight(code, lexer, _formatter())
+    return f'<div class="highlight"{cls}><pre><code>{body}</code></pre></div>\n'
+
+
+_RENDERER: _Renderer | None = None
+
+
+def render_markdown(source: str, images: Mapping[str, Image] | None = None) -> str:
+    """Markdown → safe HTML. `images` maps each `src` as written to its resolved Image."""
+    global _RENDERER
+    md = make_parser()
+    if _RENDERER is None:
+        _RENDERER = _Renderer(md)
+    env = {"images": images or {}}
+    return _RENDERER.render(md.parse(source, env), md.options, env)
+
+
+def render_inline(source: str, images: Mapping[str, Image] | None = None) -> str:
+    """Inline Markdown (a question) → safe HTML without a wrapping <p>."""
+    global _RENDERER
+    md = make_parser()
+    if _RENDERER is None:
+        _RENDERER = _Renderer(md)
+    env = {"images": images or {}}
+    return _RENDERER.render(md.parseInline(source, env), md.options, env)
+
+
+def pygments_css(style: str, selector: str = ".highlight") -> str:
+    """The CSS for highlighted code in one pygments style."""
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(style=style).get_style_defs(selector)

@@ -1,0 +1,87 @@
+"""Human-readable summaries for `check`, `plan` and builds. Returns text; never prints."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from . import text as T
+from .identity import Plan
+from .model import Document
+
+
+def check_report(doc: Document, decisions: bool = False) -> str:
+    cards = doc.cards
+    lines = [f"{doc.path}: {doc.title}", f"  {len(doc.sections)} sections, {len(cards)} cards"]
+    for s in doc.sections:
+        idx = f", index of {len(s.index)}" if s.index else ""
+        lines.append(f"  § {(s.label + ' ') if s.label else ''}{s.title} — {len(s.cards)} cards{idx}")
+        group = None
+        for c in s.cards:
+            if c.group != group and c.group:
+                lines.append(f"      [{c.group}]")
+            group = c.group
+            en = " [en]" if "en" in c.translations else ""
+            label = f"{c.label} " if c.label else ""
+            lines.append(f"      {c.span.line:>4}  {label}{T.plain(c.question)}{en}  #{c.key}")
+    lines.append(f"  glossary: {len(doc.glossary)} terms")
+    missing = [c for c in cards if "en" not in c.translations]
+    if cards:
+        done = len(cards) - len(missing)
+        lines.append(f"  translation coverage (en): {done}/{len(cards)} cards")
+    skipped = [d for d in doc.decisions if d.kind == "skipped"]
+    if skipped:
+        lines.append(f"  skipped headings: {len(skipped)}")
+        lines += [f"      {d.span.line:>4}  {d.text} — {d.reason}" for d in skipped]
+    if doc.warnings:
+        lines.append(f"  warnings: {len(doc.warnings)}")
+    if decisions:
+        lines.append("  decisions:")
+        lines += [f"      {d.span.line:>4}  {d.kind:<8} {d.text} — {d.reason}" for d in doc.decisions]
+    return "\n".join(lines)
+
+
+def missing_translations(doc: Document, lang: str = "en") -> list[str]:
+    return [
+        f"{c.span}: error: card {T.plain(c.question)!r} has no `::: {lang}` translation"
+        for c in doc.cards
+        if lang not in c.translations
+    ]
+
+
+def plan_report(doc: Document, plan: Plan) -> str:
+    lines = [f"{doc.path}: {len(doc.cards)} cards, {plan.unchanged} unchanged"]
+    lines += [f"  + added    {c.span.line:>4}  {T.plain(c.question)}  #{c.key}" for c in plan.added]
+    lines += [
+        f"  ~ changed  {c.span.line:>4}  {T.plain(c.question)}  #{c.key}" for c in plan.changed
+    ]
+    lines += [
+        f"  > renamed  {c.span.line:>4}  {e.question} → {T.plain(c.question)}  #{c.key}"
+        for e, c in plan.renamed
+    ]
+    lines += [f"  - removed        {e.question}  #{e.key}" for e in plan.removed]
+    if plan.empty:
+        lines.append("  nothing changed since the last build")
+    return "\n".join(lines)
+
+
+def removed_report(plan: Plan, doc: Document) -> list[str]:
+    """Anki cannot delete on import: say which notes left and how to find them."""
+    if not plan.removed:
+        return []
+    query = " OR ".join(f"Key:{e.key}" for e in plan.removed)
+    lines = [f"{doc.path}: {len(plan.removed)} card(s) left the source since the last build:"]
+    lines += [f"  - {e.question}  #{e.key}" for e in plan.removed]
+    lines.append(f"  to find them in Anki, search: {query}")
+    return lines
+
+
+def cross_file_duplicates(docs: list[Document]) -> list[str]:
+    seen: dict[str, list[str]] = defaultdict(list)
+    for doc in docs:
+        for c in doc.cards:
+            seen[T.normalize(c.question)].append(str(c.span))
+    return [
+        f"{places[0]}: warning: the same question also appears at {', '.join(places[1:])}"
+        for places in seen.values()
+        if len(places) > 1 and len({p.split(':')[0] for p in places}) > 1
+    ]

@@ -1,0 +1,42 @@
+"""Shared fixtures: the seed and a scratch copy of it for builds that write a lock file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "source" / "llm-rl-interview.md"
+SHARED_SEED = ROOT.parent / "shared" / "seeds" / "llm-rl-interview.md"
+
+settings.register_profile("quick", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=5000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+@pytest.fixture(scope="session")
+def seed_doc():
+    from qadeck.parse import parse_file
+
+    return parse_file(SEED)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """A scratch project folder holding a copy of the seed source."""
+    src = tmp_path / "source"
+    src.mkdir()
+    shutil.copy(SEED, src / SEED.name)
+    return tmp_path
+
+
+def write(tmp_path: Path, text: str, name: str = "notes.md") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p

@@ -1,0 +1,207 @@
+"""The seed parses to exactly the structure the issue describes; the rules hold on other notes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from qadeck.cli import cli
+from qadeck.errors import SourceError
+from qadeck.jsonout import document_from_dict, document_to_dict
+from qadeck.parse import parse_text
+
+from .conftest import SEED, SHARED_SEED, write
+
+
+def test_seed_is_the_shared_seed_plus_translations_only():
+    """Every seed line is kept, in order, byte for byte; we only added blanks and `::: en` blocks."""
+    if not SHARED_SEED.exists():
+        pytest.skip("shared seed not beside the repository")
+    ours = SEED.read_bytes().split(b"\n")
+    seed = SHARED_SEED.read_bytes().split(b"\n")
+    j, inside = 0, False
+    for line in ours:
+        if j < len(seed) and line == seed[j] and not inside:
+            j += 1
+        elif line.startswith(b"::: en"):
+            inside = True
+        elif inside:
+            inside = line != b":::"
+        else:
+            assert line == b"", line.decode()
+    assert j == len(seed)
+
+
+def test_seed_structure(seed_doc):
+    doc = seed_doc
+    assert [s.level for s in doc.sections] == [3, 3]
+    s1, s2 = doc.sections
+    assert s1.label == "十" and s1.title == "大模型（LLMs）强化学习面"
+    assert s2.title == "大模型（LLMs）强化学习——RLHF及其变种面"
+    assert [c.label for c in s1.cards] == [str(i) for i in range(1, 9)]
+    assert [c.label for c in s2.cards] == ["一", "2.1", "3.1", "3.2", "3.3", "4.1"]
+    assert len(doc.cards) == 14
+    assert s1.cards[0].question == "简单介绍强化学习？"
+    assert s1.cards[6].question.startswith("如何解决 PPO 的训练过程同时存在4个模型")
+    assert s2.cards[0].question == "介绍一下 LLM的经典预训练Pipeline？"
+    assert [g.title for g in s2.groups] == [
+        "预训练（Pre-training）篇",
+        "有监督微调（Supervised Finetuning）篇",
+        "对齐（Alignment）篇",
+    ]
+    assert [g.label for g in s2.groups] == ["二", "三", "四"]
+    assert [c.group for c in s2.cards] == [None, *["预训练（Pre-training）篇"],
+                                           *["有监督微调（Supervised Finetuning）篇"] * 3,
+                                           "对齐（Alignment）篇"]  # fmt: skip
+    assert s2.cards[1].headings == (s2.title, "预训练（Pre-training）篇")
+    assert s2.cards[1].level == 5 and s2.cards[0].level == 4
+
+
+def test_seed_answers(seed_doc):
+    cards = {c.label: c for c in seed_doc.cards}
+    assert cards["1"].answer.startswith("**强化学习（Reinforcement Learning, RL）**")
+    assert cards["1"].answer.endswith("目标是通过最大化累积奖励来学习最优策略。")
+    assert "::: en" not in cards["1"].answer
+    assert cards["3.2"].answer.count("```json") == 2
+    assert '"instruction": "写一首关于春天的诗"' in cards["3.2"].answer
+    table = cards["3.3"].answer
+    assert table.startswith("| 维度 | 预训练 | 有监督微调 |")
+    assert "| **数据分布** | 自然文本分布 | 指令遵循分布 |" in table
+    assert cards["4.1"].answer.rstrip().endswith("- **挑战**：价值观多元化、奖励黑客、评估困难等")
+
+
+def test_closing_line_in_no_card(seed_doc):
+    closing = "以上内容详细回答了所有题目"
+    assert all(closing not in c.answer for c in seed_doc.cards)
+    assert closing in seed_doc.sections[1].notes
+
+
+def test_seed_index(seed_doc):
+    s1, s2 = seed_doc.sections
+    assert len(s1.index) == 8
+    assert [e.label for e in s1.index] == [str(i) for i in range(1, 9)]
+    assert s1.index[0].text == "简单介绍强化学习？" and s1.index[0].span.line == 7
+    assert [e.label for e in s2.index] == ["一", "二", "2.1", "三", "3.1", "3.2", "3.3", "四", "4.1"]
+    assert not seed_doc.warnings
+
+
+def test_seed_translations(seed_doc):
+    for c in seed_doc.cards:
+        en = c.translations["en"]
+        assert en.question and en.answer
+        assert not re.search(r"[\u4e00-\u9fff]", en.question + en.answer), c.label
+    assert seed_doc.sections[0].translations["en"].question.startswith("Reinforcement Learning")
+    g = seed_doc.sections[1].groups[0]
+    assert g.translations["en"].question == "Pre-training"
+
+
+def test_spans(seed_doc):
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    for c in seed_doc.cards:
+        assert lines[c.span.line - 1].lstrip("#").strip().startswith(c.label)
+        assert c.question in lines[c.span.line - 1]
+
+
+def test_glossary(seed_doc):
+    terms = {t.zh or t.abbr: t for t in seed_doc.glossary}
+    rl = terms["强化学习"]
+    assert (rl.en, rl.abbr, rl.span.line) == ("Reinforcement Learning", "RL", 19)
+    assert terms["奖励黑客"].en == "Reward Hacking"
+    assert terms["RLHF"].en == "Reinforcement Learning from Human Feedback"
+    assert terms["有监督微调"].abbr == "SFT"
+    assert terms["有监督微调"].en == "Supervised Finetuning"
+    assert terms["智能体"].en == "Agent"
+    assert len({t.zh or t.abbr for t in seed_doc.glossary}) == len(seed_doc.glossary)
+
+
+def test_index_cross_check_warns_both_ways(tmp_path):
+    text = """## 第一章
+
+**题目：**
+1. 什么是A？
+2. 什么是B？
+3. 什么是C？
+
+#### 1. 什么是A？
+答A
+
+#### 2. 什么是B？
+答B
+
+#### 4. 什么是D？
+答D
+"""
+    doc = parse_text(text, "x.md")
+    msgs = [str(w) for w in doc.warnings]
+    assert any("x.md:6:1:" in m and "'什么是C？'" in m and "no card" in m for m in msgs), msgs
+    assert any("x.md:14:1:" in m and "什么是D" in m and "not in the section" in m for m in msgs)
+
+
+def test_headings_levels_do_not_matter():
+    h3 = "### 第一部分\n\n#### 1. 什么是A？\n答A\n\n#### 2. 什么是B？\n答B\n"
+    h1 = "# 第一部分\n\n## 1. 什么是A？\n答A\n\n## 2. 什么是B？\n答B\n"
+    a, b = parse_text(h3, "a.md"), parse_text(h1, "a.md")
+    assert [(c.label, c.question, c.answer) for c in a.cards] == [
+        (c.label, c.question, c.answer) for c in b.cards
+    ]
+    assert [s.title for s in a.sections] == [s.title for s in b.sections] == ["第一部分"]
+
+
+def test_rule_ends_answer():
+    doc = parse_text("## S\n\n### 1. 什么是A？\n答A\n\n---\n\n尾注\n\n### 2. 什么是B？\n答B\n", "a.md")
+    assert doc.cards[0].answer == "答A"
+    assert "尾注" in doc.sections[0].notes
+
+
+def test_explicit_ids_and_duplicates():
+    doc = parse_text("## S\n\n### 什么是A？ {#a-id}\n答\n\n### 什么是A？\n答\n", "a.md")
+    assert doc.cards[0].key == "a-id" and doc.cards[0].question == "什么是A？"
+    with pytest.raises(SourceError) as e:
+        parse_text("## S\n\n### 什么是A？ {#x}\n答\n\n### 什么是B？ {#x}\n答\n", "a.md")
+    assert "a.md:6:" in str(e.value) and "already used on line 3" in str(e.value)
+
+
+def test_same_question_in_two_sections_gets_two_keys():
+    doc = parse_text("## S1\n\n### 什么是A？\n答\n\n## S2\n\n### 什么是A？\n答\n", "a.md")
+    assert len({c.key for c in doc.cards}) == 2
+
+
+def test_errors_carry_line_numbers_and_all_are_reported(tmp_path):
+    src = write(tmp_path, "## S\n\n### 什么是A？ {#x}\n答\n\n### 什么是B？ {#x}\n答\n\n"
+                "### 什么是C？ {#x}\n答\n")  # fmt: skip
+    result = CliRunner().invoke(cli, ["check", str(src)])
+    assert result.exit_code == 1
+    errs = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert [e.split(":")[1] for e in errs] == ["6", "9"]
+    assert "Traceback" not in result.output
+
+
+def test_check_prints_summary():
+    result = CliRunner().invoke(cli, ["check", str(SEED)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "2 sections, 14 cards" in result.stdout
+    assert "translation coverage (en): 14/14" in result.stdout
+
+
+def test_check_json_round_trips(seed_doc):
+    result = CliRunner().invoke(cli, ["check", "--json", str(SEED)], catch_exceptions=False)
+    data = json.loads(result.stdout)
+    assert data["schema"] == "qadeck.ast/1"
+    assert len(data["sections"][0]["cards"]) == 8
+    back = document_from_dict(data)
+    assert document_to_dict(back) == data
+    assert [c.answer for c in back.cards] == [c.answer for c in seed_doc.cards]
+
+
+def test_usage_error_exits_2():
+    assert CliRunner().invoke(cli, ["check"]).exit_code == 2
+    assert CliRunner().invoke(cli, ["frobnicate", "x"]).exit_code == 2
+
+
+def test_every_command_has_help():
+    for name, command in cli.commands.items():
+        assert command.help, name
+        assert CliRunner().invoke(cli, [name, "--help"]).exit_code == 0
