@@ -50,7 +50,9 @@ def _build_options(f):
         help="Folder for the outputs.",
     )(f)
     f = click.option(
-        "--dry-run", is_flag=True, help="Show added, changed, renamed and removed cards; write nothing."
+        "--dry-run",
+        is_flag=True,
+        help="Show added, changed, renamed and removed cards; write nothing.",
     )(f)
     f = click.option(
         "--mode",
@@ -97,7 +99,9 @@ def check(sources: tuple[str, ...], strict: bool, as_json: bool, decisions: bool
         from .jsonout import document_to_dict
 
         payload = [document_to_dict(loaded.doc) for loaded in docs]
-        click.echo(json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2)
+        )
         return
     for loaded in docs:
         _warn(loaded.doc.warnings)

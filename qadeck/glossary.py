@@ -1,4 +1,4 @@
-"""Bilingual terms written inline: `强化学习（Reinforcement Learning, RL）`, `RLHF（Reinforcement …）`."""
+"""Bilingual terms written inline: `强化学习（Reinforcement Learning, RL）`, `RLHF（…）`."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ class Plan:
 class Lock:
     path: Path
     entries: dict[str, Entry] = field(default_factory=dict)
-    dirty: bool = False
+    meta: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Lock:
@@ -86,14 +86,12 @@ class Lock:
                     mtime=int(raw.get("mtime", 0)),
                     removed=bool(raw.get("removed", False)),
                 )
+            meta = data.get("meta", {})
+            if not isinstance(meta, dict):
+                raise ValueError("`meta` is not an object")
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
-            message = (
-                f"card lock file is damaged ({e}); nothing was written. Restore it "
-                f"(`git checkout -- {path}`) or delete it to start afresh: cards then get new "
-                "ids and Anki treats them as new notes"
-            )
-            raise SourceError([Diagnostic("error", Span(str(path), 1, 1), message)]) from None
-        return cls(path, entries)
+            raise _damaged(path, e) from None
+        return cls(path, entries, meta)
 
     def to_json(self) -> str:
         cards = {}
@@ -105,7 +103,7 @@ class Lock:
             if e.removed:
                 item["removed"] = True
             cards[key] = item
-        body = {"version": LOCK_VERSION, "cards": cards}
+        body = {"version": LOCK_VERSION, "meta": self.meta, "cards": cards}
         return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
 
     def save(self) -> None:
@@ -116,11 +114,28 @@ class Lock:
 
     def note_mtime(self, key: str, fields: str, now: int) -> int:
         """The note's change time: kept while its fields are unchanged, else strictly newer."""
-        e = self.entries[key]
+        e = self.entries.setdefault(key, Entry(key, "", "", ""))
         if e.fields != fields or not e.mtime:
             e.mtime = max(now, e.mtime + 1)
             e.fields = fields
         return e.mtime
+
+    def stamp(self, name: str, fields: str, now: int) -> int:
+        """Like `note_mtime`, for a build-wide thing such as the Anki note type."""
+        e = self.meta.setdefault(name, {"fields": "", "mtime": 0})
+        if e.get("fields") != fields or not e.get("mtime"):
+            e["mtime"] = max(now, int(e.get("mtime", 0)) + 1)
+            e["fields"] = fields
+        return int(e["mtime"])
+
+
+def _damaged(path: Path, e: Exception) -> SourceError:
+    message = (
+        f"card lock file is damaged ({e}); nothing was written. Restore it "
+        f"(`git checkout -- {path}`) or delete it to start afresh: cards then get new "
+        "ids and Anki treats them as new notes"
+    )
+    return SourceError([Diagnostic("error", Span(str(path), 1, 1), message)])
 
 
 def digest(card: Card) -> str:

@@ -144,7 +144,14 @@ def _section_from(s: dict[str, Any]) -> Section:
         span=_sp(s["span"]),
         cards=tuple(_card_from(c) for c in s["cards"]),
         groups=tuple(
-            Group(g["title"], g["label"], g["level"], g["slug"], _sp(g["span"]), _trs(g["translations"]))
+            Group(
+                g["title"],
+                g["label"],
+                g["level"],
+                g["slug"],
+                _sp(g["span"]),
+                _trs(g["translations"]),
+            )
             for g in s["groups"]
         ),
         index=tuple(IndexEntry(e["label"], e["text"], _sp(e["span"])) for e in s["index"]),
@@ -167,9 +174,7 @@ def _card_from(c: dict[str, Any]) -> Card:
         group=c["group"],
         tags=tuple(c["tags"]),
         translations=_trs(c["translations"]),
-        images=tuple(
-            Image(i["src"], i["path"], i["remote"], _sp(i["span"])) for i in c["images"]
-        ),
+        images=tuple(Image(i["src"], i["path"], i["remote"], _sp(i["span"])) for i in c["images"]),
         explicit_key=c["explicit_key"],
         origin=c["origin"],
     )

@@ -123,7 +123,9 @@ def sanitize_html(raw: str, env: dict) -> str:
             alt = _ALT.search(whole)
             alt_text = next((g for g in alt.groups() if g is not None), "") if alt else ""
             if src:
-                out.append(image_html(next(g for g in src.groups() if g is not None), alt_text, env))
+                out.append(
+                    image_html(next(g for g in src.groups() if g is not None), alt_text, env)
+                )
         elif name in _KEEP_TAGS:
             out.append(f"</{name}>" if closing else f"<{name}>")
         elif name in _DROP_TAGS:
@@ -157,10 +159,11 @@ def highlight(code: str, lang: str) -> str:
     lexer = _lexer(lang.lower())
     cls = f' data-lang="{html.escape(lang)}"' if lang else ""
     if lexer is None:
-        return f'<div class="highlight"{cls}><pre><code>{html.escape(code, False)}</code></pre></div>\n'
-    from pygments import highlight as pyg_highlight
+        body = html.escape(code, False)
+    else:
+        from pygments import highlight as pyg_highlight
 
-    body = pyg_highlight(code, lexer, _formatter())
+        body = pyg_highlight(code, lexer, _formatter())
     return f'<div class="highlight"{cls}><pre><code>{body}</code></pre></div>\n'
 
 

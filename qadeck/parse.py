@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from . import text as T
@@ -425,7 +424,9 @@ class _Builder:
             translations, rest = self.heading_translations(node)
             self.decide(node, "group", "has question headings below it")
             groups.append(
-                Group(title, label, node.level, T.slugify(title), self.span(node.line), translations)
+                Group(
+                    title, label, node.level, T.slugify(title), self.span(node.line), translations
+                )
             )
             if question and _has_content(rest):
                 cards.append(self.card(node, section, chain, group, own_body_only=True))
@@ -474,9 +475,9 @@ class _Builder:
         if not answer.strip():
             self.diags.warning(node.line, 1, f"question {T.plain(question)!r} has no answer")
         end = max((b.end for b in body), default=node.block.end)
-        tags = [
-            "::".join(T.tag_part(p) for p in (self.name, *chain[: len(chain)]))
-        ] + [T.tag_part(t) for t in self.options.get("tags", []) if isinstance(t, str)]
+        tags = ["::".join(T.tag_part(p) for p in (self.name, *chain[: len(chain)]))] + [
+            T.tag_part(t) for t in self.options.get("tags", []) if isinstance(t, str)
+        ]
         return Card(
             key=key,
             label=label,
@@ -564,7 +565,8 @@ class _Builder:
                 if not b.closed:
                     self.diags.error(b.start + 1, 1, f"`::: {lang}` block is never closed")
                 found.setdefault(
-                    lang, Translation(lang, title.strip(), self.inner_source(b), self.span(b.start + 1))
+                    lang,
+                    Translation(lang, title.strip(), self.inner_source(b), self.span(b.start + 1)),
                 )
             else:
                 rest.append(b)
@@ -573,9 +575,7 @@ class _Builder:
     def check_stray_translations(self, blocks: list[_Block], where: str) -> None:
         for b in blocks:
             if b.kind == "container":
-                self.diags.error(
-                    b.start + 1, 1, f"translation block outside any card (in {where})"
-                )
+                self.diags.error(b.start + 1, 1, f"translation block outside any card (in {where})")
 
     # -- question index -------------------------------------------------------------------
     def index(self, blocks: list[_Block]) -> tuple[list[IndexEntry], list[_Block]]:
@@ -589,8 +589,10 @@ class _Builder:
                 for k, line in enumerate(b.text.split("\n")[1:], 1):
                     self.add_entry(entries, line, b.start + 1 + k)
                 continue
-            if taking and b.kind in ("other", "paragraph") and b.tokens[0].type.endswith(
-                ("list_open", "paragraph_open")
+            if (
+                taking
+                and b.kind in ("other", "paragraph")
+                and b.tokens[0].type.endswith(("list_open", "paragraph_open"))
             ):
                 for t in b.tokens:
                     if t.type == "inline" and t.map:
@@ -623,7 +625,9 @@ class _Builder:
         for e in index:
             n = T.normalize(e.text)
             card = names.get(n) or (
-                by_label.get(e.label) if e.label and _similar(e.text, by_label.get(e.label)) else None
+                by_label.get(e.label)
+                if e.label and _similar(e.text, by_label.get(e.label))
+                else None
             )
             if card:
                 matched.add(card.key)

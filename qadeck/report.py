@@ -14,7 +14,9 @@ def check_report(doc: Document, decisions: bool = False) -> str:
     lines = [f"{doc.path}: {doc.title}", f"  {len(doc.sections)} sections, {len(cards)} cards"]
     for s in doc.sections:
         idx = f", index of {len(s.index)}" if s.index else ""
-        lines.append(f"  § {(s.label + ' ') if s.label else ''}{s.title} — {len(s.cards)} cards{idx}")
+        lines.append(
+            f"  § {(s.label + ' ') if s.label else ''}{s.title} — {len(s.cards)} cards{idx}"
+        )
         group = None
         for c in s.cards:
             if c.group != group and c.group:
@@ -36,7 +38,9 @@ def check_report(doc: Document, decisions: bool = False) -> str:
         lines.append(f"  warnings: {len(doc.warnings)}")
     if decisions:
         lines.append("  decisions:")
-        lines += [f"      {d.span.line:>4}  {d.kind:<8} {d.text} — {d.reason}" for d in doc.decisions]
+        lines += [
+            f"      {d.span.line:>4}  {d.kind:<8} {d.text} — {d.reason}" for d in doc.decisions
+        ]
     return "\n".join(lines)
 
 
@@ -83,5 +87,5 @@ def cross_file_duplicates(docs: list[Document]) -> list[str]:
     return [
         f"{places[0]}: warning: the same question also appears at {', '.join(places[1:])}"
         for places in seen.values()
-        if len(places) > 1 and len({p.split(':')[0] for p in places}) > 1
+        if len(places) > 1 and len({p.split(":")[0] for p in places}) > 1
     ]

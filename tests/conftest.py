@@ -13,10 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "llm-rl-interview.md"
 SHARED_SEED = ROOT.parent / "shared" / "seeds" / "llm-rl-interview.md"
 
-settings.register_profile("quick", max_examples=60, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=5000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "quick", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 

@@ -17,7 +17,7 @@ from .conftest import SEED, SHARED_SEED, write
 
 
 def test_seed_is_the_shared_seed_plus_translations_only():
-    """Every seed line is kept, in order, byte for byte; we only added blanks and `::: en` blocks."""
+    """Every seed line is kept, in order, byte for byte; we added blanks and `::: en` blocks."""
     if not SHARED_SEED.exists():
         pytest.skip("shared seed not beside the repository")
     ours = SEED.read_bytes().split(b"\n")
@@ -84,7 +84,17 @@ def test_seed_index(seed_doc):
     assert len(s1.index) == 8
     assert [e.label for e in s1.index] == [str(i) for i in range(1, 9)]
     assert s1.index[0].text == "简单介绍强化学习？" and s1.index[0].span.line == 7
-    assert [e.label for e in s2.index] == ["一", "二", "2.1", "三", "3.1", "3.2", "3.3", "四", "4.1"]
+    assert [e.label for e in s2.index] == [
+        "一",
+        "二",
+        "2.1",
+        "三",
+        "3.1",
+        "3.2",
+        "3.3",
+        "四",
+        "4.1",
+    ]
     assert not seed_doc.warnings
 
 
@@ -151,7 +161,9 @@ def test_headings_levels_do_not_matter():
 
 
 def test_rule_ends_answer():
-    doc = parse_text("## S\n\n### 1. 什么是A？\n答A\n\n---\n\n尾注\n\n### 2. 什么是B？\n答B\n", "a.md")
+    doc = parse_text(
+        "## S\n\n### 1. 什么是A？\n答A\n\n---\n\n尾注\n\n### 2. 什么是B？\n答B\n", "a.md"
+    )
     assert doc.cards[0].answer == "答A"
     assert "尾注" in doc.sections[0].notes
 

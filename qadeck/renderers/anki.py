@@ -1,0 +1,180 @@
+"""Anki deck renderer: one note per card, updated in place on re-import.
+
+Identity: note GUIDs come from card keys, never from content; model and deck ids are fixed
+numbers derived from names. A note's mod time is the time its fields last changed (kept in the
+lock file), so Anki's "update if newer" updates exactly the notes that changed, and a rebuild
+with no change writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import sqlite3
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import ClassVar
+
+from ..atomic import atomic_path
+from ..images import media_name
+from ..markup import pygments_css, render_inline, render_markdown
+from ..model import Card, Document, Section
+from . import RenderContext
+
+# The note type is designed once: renaming or adding a field would make Anki create a second
+# note type and skip every existing note on import. `Extra` is spare, for later use.
+FIELDS = (
+    "Question", "Answer", "QuestionEN", "AnswerEN", "Label", "Section", "Source", "Key", "Extra",
+)  # fmt: skip
+MODEL_NAME = "qadeck Q&A"
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+def stable_id(*parts: str) -> int:
+    """A fixed Anki id (within genanki's recommended range) from stable names."""
+    digest = hashlib.sha256("\x00".join(parts).encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:4], "big") % (1 << 30)
+
+
+def anki_safe(field_html: str) -> str:
+    """Field HTML that Anki's template engine and media scanner leave alone."""
+    return (
+        field_html.replace("{{", "&#123;&#123;")
+        .replace("}}", "&#125;&#125;")
+        .replace("[sound:", "&#91;sound:")
+        .replace("\x1f", "")
+    )
+
+
+def note_fields(card: Card, section: Section, source: str, images: dict) -> list[str]:
+    en = card.translations.get("en")
+    crumbs = " › ".join(html.escape(h) for h in card.headings)
+    values = [
+        render_inline(card.question, images),
+        render_markdown(card.answer, images),
+        render_inline(en.question, images) if en and en.question else "",
+        render_markdown(en.answer, images) if en and en.answer else "",
+        html.escape(card.label),
+        crumbs,
+        html.escape(f"{source}:{card.span.line}"),
+        html.escape(card.key),
+        "",
+    ]
+    return [anki_safe(v) for v in values]
+
+
+class AnkiRenderer:
+    name: ClassVar[str] = "anki"
+
+    def render(self, doc: Document, ctx: RenderContext) -> list[Path]:
+        import genanki
+
+        templates = ctx.templates / "anki"
+        css = (templates / "card.css").read_text(encoding="utf-8")
+        css += "\n" + pygments_css("default", ".highlight")
+        css += "\n" + pygments_css(
+            "github-dark", [".nightMode .highlight", ".night_mode .highlight"]
+        )
+        front = (templates / "front.html").read_text(encoding="utf-8")
+        back = (templates / "back.html").read_text(encoding="utf-8")
+        now = int(time.time())
+        model_hash = hashlib.sha1("\x00".join((css, front, back)).encode()).hexdigest()[:16]
+        model_mtime = ctx.lock.stamp("anki-note-type", model_hash, now)
+        model = genanki.Model(
+            stable_id("qadeck-model", MODEL_NAME),
+            MODEL_NAME,
+            fields=[{"name": f} for f in FIELDS],
+            templates=[{"name": "Card 1", "qfmt": front, "afmt": back}],
+            css=css,
+            sort_field_index=0,
+        )
+        deck_name = str(doc.options.get("deck") or doc.title)
+        namespace = str(doc.options.get("id") or doc.name)
+        images = {i.src.strip(): i for c in doc.cards for i in c.images}
+        media = {media_name(i.path): i.path for i in images.values() if i.path}
+        decks = []
+        newest = model_mtime
+        for section in doc.sections:
+            name = f"{deck_name}::{section.title}" if len(doc.sections) > 1 else deck_name
+            deck = genanki.Deck(stable_id("qadeck-deck", namespace, name), name)
+            for card in section.cards:
+                fields = note_fields(card, section, doc.path, images)
+                fields_hash = hashlib.sha1("\x1f".join(fields + list(card.tags)).encode())
+                mtime = ctx.lock.note_mtime(card.key, fields_hash.hexdigest()[:16], now)
+                newest = max(newest, mtime)
+                deck.add_note(
+                    _Note(
+                        model=model,
+                        fields=fields,
+                        guid=genanki.guid_for(namespace, card.key),
+                        tags=list(card.tags),
+                        mtime=mtime,
+                    )
+                )
+            decks.append(deck)
+        target = ctx.out_dir / f"{doc.name}.apkg"
+        _write_package(genanki.Package(decks), media, target, newest)
+        return [target]
+
+
+def _note_class():
+    import genanki
+
+    class Note(genanki.Note):
+        """A genanki note whose mod time is its own change time, not the build time."""
+
+        def __init__(self, *, mtime: int, **kwargs) -> None:
+            super().__init__(**kwargs)
+            self.mtime = mtime
+
+        def write_to_db(self, cursor, timestamp, deck_id, id_gen) -> None:
+            cursor.execute(
+                "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);",
+                (
+                    next(id_gen), self.guid, self.model.model_id, self.mtime, -1,
+                    self._format_tags(), self._format_fields(), self.sort_field, 0, 0, "",
+                ),
+            )  # fmt: skip
+            note_id = cursor.lastrowid
+            for card in self.cards:
+                card.write_to_db(cursor, self.mtime, deck_id, note_id, id_gen, self.due)
+
+    return Note
+
+
+def _Note(**kwargs):
+    global _NOTE
+    try:
+        cls = _NOTE
+    except NameError:
+        cls = _NOTE = _note_class()
+    return cls(**kwargs)
+
+
+def _write_package(package, media: dict[str, str], target: Path, timestamp: int) -> None:
+    """genanki's write_to_file, made reproducible: fixed ids, entry times and order."""
+    import itertools
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "collection.anki2"
+        conn = sqlite3.connect(db_path)
+        package.write_to_db(conn.cursor(), timestamp, itertools.count(timestamp * 1000))
+        conn.commit()
+        conn.close()
+        names = sorted(media)
+        with atomic_path(target) as tmp_target, zipfile.ZipFile(tmp_target, "w") as z:
+            _add(z, "collection.anki2", db_path.read_bytes())
+            index = {str(i): name for i, name in enumerate(names)}
+            _add(z, "media", json.dumps(index, ensure_ascii=False).encode())
+            for i, name in enumerate(names):
+                _add(z, str(i), Path(media[name]).read_bytes())
+
+
+def _add(z: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    z.writestr(info, data)
