@@ -1,0 +1,180 @@
+"""PDF cheat-sheet renderer (WeasyPrint): two dense columns, CJK font embedded, never online."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import subprocess
+from pathlib import Path
+from typing import ClassVar
+
+from ..atomic import atomic_path
+from ..images import media_name
+from ..markup import pygments_css, render_inline, render_markdown
+from ..model import Card, Document
+from . import RenderContext
+from .templating import environment, trusted
+
+PAPER = {"a4": "A4", "letter": "letter"}
+SHORT = 700  # characters of answer Markdown below which a card is never split
+_MATH = re.compile(r'<(span|div) class="math">\\[(\[](.*?)\\[)\]]</\1>', re.S)
+
+
+class RemoteFetchRefused(ValueError):
+    pass
+
+
+def output_name(doc: Document, mode: str, lang: str) -> str:
+    suffix = "".join(f"-{x}" for x in (mode, lang) if x not in ("sheet", "zh"))
+    return f"{doc.name}{suffix}.pdf"
+
+
+def changed_date(path: Path) -> str:
+    """The day the source last changed: its last commit, else its file time."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%cs", "--", path.name],
+            cwd=path.parent, capture_output=True, text=True, timeout=5, check=False,
+        ).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", path.name],
+            cwd=path.parent, capture_output=True, text=True, timeout=5, check=False,
+        ).stdout.strip()  # fmt: skip
+        if out and not dirty:
+            return out
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+
+
+def _print_math(fragment: str) -> str:
+    """WeasyPrint has no MathJax: print formulas as their TeX source in a code face."""
+    return _MATH.sub(lambda m: f'<{m.group(1)} class="math">{m.group(2)}</{m.group(1)}>', fragment)
+
+
+class PdfRenderer:
+    name: ClassVar[str] = "pdf"
+
+    def render(self, doc: Document, ctx: RenderContext) -> list[Path]:
+        mode = ctx.options.get("mode", "sheet")
+        lang = ctx.options.get("lang", "zh")
+        paper = PAPER[ctx.options.get("paper", "a4")]
+        html_text, images = self.html(doc, ctx, mode, lang, paper)
+        target = ctx.out_dir / output_name(doc, mode, lang)
+        write_pdf(html_text, target, ctx, allowed=[ctx.source.parent, ctx.templates])
+        return [target]
+
+    def html(self, doc: Document, ctx: RenderContext, mode: str, lang: str, paper: str):
+        images = {i.src.strip(): i for c in doc.cards for i in c.images}
+        files = {media_name(i.path): Path(i.path).as_uri() for i in images.values() if i.path}
+        numbered = [c for s in doc.sections for c in s.cards]
+        numbers = {c.key: n for n, c in enumerate(numbered, 1)}
+
+        def card_item(card: Card) -> dict:
+            en = card.translations.get("en")
+            q_zh, a_zh = render_inline(card.question, images), render_markdown(card.answer, images)
+            q_en = render_inline(en.question, images) if en and en.question else ""
+            a_en = render_markdown(en.answer, images) if en and en.answer else ""
+            if lang == "en":
+                q, a, q2, a2 = q_en or q_zh, a_en or a_zh, "", ""
+            elif lang == "both":
+                q, a, q2, a2 = q_zh, a_zh, q_en, a_en
+            else:
+                q, a, q2, a2 = q_zh, a_zh, "", ""
+            fix = lambda s: trusted(_rewrite_images(_print_math(s), files))  # noqa: E731
+            return {
+                "kind": "card", "key": card.key, "label": card.label, "number": numbers[card.key],
+                "question": fix(q), "answer": fix(a), "question_en": fix(q2), "answer_en": fix(a2),
+                "short": len(card.answer) + len(a2) / 2 < SHORT,
+            }  # fmt: skip
+
+        sections, answers = [], []
+        for s in doc.sections:
+            items, group = [], None
+            for c in s.cards:
+                if c.group and c.group != group:
+                    g = next((g for g in s.groups if g.title == c.group), None)
+                    g_en = g.translations.get("en") if g else None
+                    items.append(_heading_item(c.group, g.label if g else "", g_en, lang))
+                group = c.group
+                items.append(card_item(c))
+            s_en = s.translations.get("en")
+            # Section notes (text after a closing rule) stay in the page, not on the sheet.
+            sections.append({**_heading_item(s.title, s.label, s_en, lang), "entries": items})
+            answers += [i for i in items if i["kind"] == "card"]
+        css = (ctx.templates / "pdf" / "sheet.css").read_text(encoding="utf-8")
+        css = f"@page {{ size: {paper}; }}\n" + css + pygments_css("friendly", ".highlight")
+        title_en = doc.options.get("title_en", "")
+        page = (
+            environment(ctx.templates / "pdf")
+            .get_template("sheet.html.j2")
+            .render(
+                title=doc.title if lang != "en" else (title_en or doc.title),
+                title_en=title_en,
+                lang=lang,
+                lang_attr="en" if lang == "en" else "zh-CN",
+                mode=mode,
+                css=trusted(css),
+                card_count=len(numbered),
+                changed=changed_date(ctx.source),
+                sections=sections,
+                answers=answers,
+                glossary=[t for t in doc.glossary if t.en or t.abbr],
+            )
+        )
+        return page, images
+
+
+def _heading_item(title: str, label: str, en, lang: str) -> dict:
+    t_en = en.question if en else ""
+    if lang == "en" and t_en:
+        return {"kind": "group", "title": t_en, "label": label, "title_en": ""}
+    return {
+        "kind": "group",
+        "title": title,
+        "label": label,
+        "title_en": t_en if lang == "both" else "",
+    }
+
+
+def _rewrite_images(fragment: str, files: dict[str, str]) -> str:
+    def swap(m: re.Match) -> str:
+        name = html.unescape(m.group(1))
+        return f'src="{html.escape(files[name])}"' if name in files else m.group(0)
+
+    return re.sub(r'src="([^"]*)"', swap, fragment)
+
+
+def local_fetcher(roots: list[Path], warn):
+    """A WeasyPrint URL fetcher that opens only files inside `roots` (and data: URIs)."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    resolved = [p.resolve() for p in roots]
+
+    class LocalOnly(URLFetcher):
+        def fetch(self, url: str, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if any(path.is_relative_to(r) for r in resolved):
+                    return super().fetch(url, headers)
+            warn(f"pdf: refused to fetch {url[:120]}")
+            raise RemoteFetchRefused(url)
+
+    return LocalOnly(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+
+def write_pdf(html_text: str, target: Path, ctx: RenderContext, allowed: list[Path]) -> None:
+    """Render the page to `target` atomically; nothing outside `allowed` is ever opened."""
+    from weasyprint import HTML
+
+    fetcher = local_fetcher(allowed, ctx.warn)
+    base = ctx.source.parent.resolve().as_uri() + "/"
+    document = HTML(string=html_text, base_url=base, url_fetcher=fetcher)
+    with atomic_path(target) as tmp:
+        document.write_pdf(tmp)

@@ -1,0 +1,124 @@
+"""The PDF cheat-sheet: real WeasyPrint output, read back with pypdf and poppler."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qadeck.cli import cli
+from qadeck.renderers.pdf import RemoteFetchRefused, local_fetcher
+
+from .conftest import ROOT, SEED
+
+PREVIEW = ROOT / "dist" / "preview"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    """The seed built once per mode/language this module checks."""
+    import shutil
+
+    work = tmp_path_factory.mktemp("pdf")
+    (work / "source").mkdir()
+    src = work / "source" / SEED.name
+    shutil.copy(SEED, src)
+    out = {}
+    for key, args in {
+        "sheet": [],
+        "quiz": ["--mode", "quiz"],
+        "both": ["--lang", "both"],
+        "letter": ["--paper", "letter", "--lang", "en"],
+    }.items():
+        result = CliRunner().invoke(
+            cli, ["pdf", str(src), "--out", str(work / "dist"), *args], catch_exceptions=False
+        )
+        assert result.exit_code == 0, result.output
+        out[key] = Path(result.stdout.split("wrote ", 1)[1].strip())
+    return out
+
+
+def pages_text(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [p.extract_text() or "" for p in PdfReader(path).pages]
+
+
+def test_sheet_has_every_question_and_label(pdfs, seed_doc):
+    pages = pages_text(pdfs["sheet"])
+    assert 1 <= len(pages) <= 3
+    text = squash("".join(pages))
+    for card in seed_doc.cards:
+        assert squash(card.question) in text, card.question
+        assert squash(card.label + card.question) in text
+    for cell in ("数据规模", "万亿级token", "万到百万级样本", "指令遵循分布", "序列到序列损失"):
+        assert cell in text
+    assert "以上内容详细回答了所有题目" not in text
+    assert "目标是通过最大化累积奖励来学习最优策略。" in text
+    assert '"instruction":"写一首关于春天的诗"' in text
+
+
+def test_glossary_and_header(pdfs):
+    text = squash("".join(pages_text(pdfs["sheet"])))
+    assert "术语表" in text and "ReinforcementLearningfromHumanFeedback" in text
+    assert "1/2" in text or "1/3" in text
+
+
+def test_cjk_font_is_embedded(pdfs):
+    out = subprocess.run(["pdffonts", str(pdfs["sheet"])], capture_output=True, text=True).stdout
+    cjk = [line for line in out.splitlines() if "CJK" in line]
+    assert cjk and all(" yes yes yes " in line for line in cjk)
+    assert "Type 3" not in out
+
+
+def test_quiz_has_no_answers_before_the_key(pdfs, seed_doc):
+    text = squash("".join(pages_text(pdfs["quiz"])))
+    key_at = text.index("参考答案")
+    questions, key = text[:key_at], text[key_at:]
+    for card in seed_doc.cards:
+        assert squash(card.question) in questions
+        first_line = squash(re.sub(r"[*#|`>-]", "", card.answer.split("\n")[0]))[:8]
+        assert first_line not in questions, card.label
+        assert first_line in key
+    assert "14." in questions
+
+
+def test_both_languages_and_letter_paper(pdfs, seed_doc):
+    both = squash("".join(pages_text(pdfs["both"])))
+    for card in seed_doc.cards:
+        assert squash(card.question) in both
+        assert squash(card.translations["en"].question)[:30] in both
+    from pypdf import PdfReader
+
+    box = PdfReader(pdfs["letter"]).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    english = squash("".join(pages_text(pdfs["letter"])))
+    assert "Canyoubrieflyintroducereinforcementlearning?" in english
+
+
+def test_fetcher_never_goes_online(tmp_path):
+    seen: list[str] = []
+    fetch = local_fetcher([tmp_path], seen.append)
+    for url in ("https://example.com/x.png", "http://127.0.0.1:9/x.css", "ftp://x/y"):
+        with pytest.raises(RemoteFetchRefused):
+            fetch(url)
+    with pytest.raises(RemoteFetchRefused):
+        fetch("file:///etc/hostname")
+    (tmp_path / "ok.css").write_text("p{}")
+    assert fetch((tmp_path / "ok.css").as_uri()).__class__.__name__ == "URLFetcherResponse"
+    assert len(seen) == 4
+
+
+def test_page_previews(pdfs):
+    PREVIEW.mkdir(parents=True, exist_ok=True)
+    for key in ("sheet", "quiz"):
+        prefix = PREVIEW / f"pdf-{key}"
+        subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdfs[key]), str(prefix)], check=True)
+    assert (PREVIEW / "pdf-sheet-1.png").stat().st_size > 20000
