@@ -217,3 +217,13 @@ def test_every_command_has_help():
     for name, command in cli.commands.items():
         assert command.help, name
         assert CliRunner().invoke(cli, [name, "--help"]).exit_code == 0
+
+
+def test_check_strict_fails_on_missing_translations(tmp_path):
+    src = write(tmp_path, "## S\n\n### 1. 什么是A？\n答A\n\n::: en What is A?\nA.\n:::\n\n"
+                "### 2. 什么是B？\n答B\n")  # fmt: skip
+    ok = CliRunner().invoke(cli, ["check", str(src)])
+    assert ok.exit_code == 0 and "translation coverage (en): 1/2 cards" in ok.stdout
+    strict = CliRunner().invoke(cli, ["check", "--strict", str(src)])
+    assert strict.exit_code == 1
+    assert f"{src}:10:1: error: card '什么是B？' has no `::: en` translation" in strict.stderr
