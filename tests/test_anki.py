@@ -10,7 +10,6 @@ from click.testing import CliRunner
 
 from qadeck.cli import cli
 
-from .browser import browser  # noqa: F401
 from .conftest import ROOT, SEED
 
 PREVIEW = ROOT / "dist" / "preview"
@@ -168,7 +167,7 @@ def test_reordering_only_changes_no_key(workdir):
     )
 
 
-def test_card_previews(workdir, tmp_path, browser):  # noqa: F811
+def test_card_previews(workdir, tmp_path, browser):
     """Render cards as Anki does (template + CSS) and screenshot them at phone size."""
     apkg = build(workdir)
     col = collection(tmp_path / "c.anki2")

@@ -9,7 +9,6 @@ from click.testing import CliRunner
 
 from qadeck.cli import cli
 
-from .browser import browser  # noqa: F401
 from .conftest import ROOT, SEED
 
 PREVIEW = ROOT / "dist" / "preview"
@@ -46,7 +45,7 @@ def seed_page(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def page(browser, seed_page):  # noqa: F811
+def page(browser, seed_page):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     p = context.new_page()
     p.errors, p.requests = [], []
@@ -120,7 +119,7 @@ def test_toc_permalink_glossary(page, seed_doc):
     assert "Reinforcement Learning from Human Feedback" in page.inner_text("#glossary")
 
 
-def test_hostile_source_never_runs(browser, tmp_path):  # noqa: F811
+def test_hostile_source_never_runs(browser, tmp_path):
     src = tmp_path / "hostile.md"
     src.write_text(HOSTILE, encoding="utf-8")
     out = build_page(src, tmp_path / "dist")
@@ -142,7 +141,7 @@ def test_hostile_source_never_runs(browser, tmp_path):  # noqa: F811
     p.close()
 
 
-def test_screenshots(browser, seed_page):  # noqa: F811
+def test_screenshots(browser, seed_page):
     PREVIEW.mkdir(parents=True, exist_ok=True)
     for w, h, name in ((390, 844, "phone"), (1280, 800, "desktop")):
         for scheme in ("light", "dark"):
