@@ -35,7 +35,6 @@ class Diagnostics:
         return [d for d in self.items if d.severity == "warning"]
 
     def raise_if_errors(self, strict: bool = False) -> None:
-        """Raise every error at once (and every warning too, when `strict`)."""
-        bad = self.items if strict else self.errors
-        if bad:
-            raise SourceError(sorted(bad, key=lambda d: (d.span.line, d.span.col)))
+        """Raise every problem at once when there is an error (or any warning, when `strict`)."""
+        if self.errors or (strict and self.items):
+            raise SourceError(sorted(self.items, key=lambda d: (d.span.line, d.span.col)))

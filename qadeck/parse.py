@@ -45,6 +45,7 @@ _INDEX_HEAD = re.compile(
     r"^\s*(?:\*\*|__)?\s*(题目|问题|问题列表|面试题|题目列表|目录|Questions?)\s*[:：]?\s*(?:\*\*|__)?\s*[:：]?\s*$",
     re.I,
 )
+MAX_BYTES = 8 * 2**20
 _FRONT_KEYS = {"title", "title_en", "deck", "author", "lang", "tags", "id", "description"}
 
 
@@ -104,6 +105,13 @@ def parse_file(path: str | Path, display: str | None = None) -> Document:
     p = Path(path)
     shown = display or str(path)
     try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            message = (
+                f"the file is {size / 2**20:.1f} MB; qadeck reads sources up to "
+                f"{MAX_BYTES // 2**20} MB: split it into several files (a folder of them works)"
+            )
+            raise SourceError([_diag(shown, 1, 1, message)])
         data = p.read_bytes()
     except OSError as e:
         raise SourceError([_diag(shown, 1, 1, f"cannot read: {e.strerror}")]) from None
@@ -120,6 +128,7 @@ def parse_text(
     md = make_parser()
     tokens = md.parse(source)
     options, body_tokens = _front_matter(tokens, diags)
+    _check_fences(body_tokens, lines, diags)
     blocks = _blocks(body_tokens, lines)
     root = _tree(blocks)
     builder = _Builder(path, lines, diags, base_dir, options, name or Path(path).stem)
@@ -159,15 +168,35 @@ def _front_matter(tokens: list[Token], diags: Diagnostics) -> tuple[dict[str, An
     if not isinstance(data, dict):
         diags.error(2, 1, "front matter must be a mapping of `key: value` lines")
         return {}, tokens[1:]
+    lines = tok.content.split("\n")
+    good: dict[str, Any] = {}
     for key, value in data.items():
+        line = 2 + next((i for i, x in enumerate(lines) if x.startswith(f"{key}:")), -1)
         if key not in _FRONT_KEYS:
-            diags.warning(1, 1, f"unknown front matter key {key!r} ignored")
+            diags.warning(line, 1, f"unknown front matter key {key!r} ignored")
         elif key == "tags":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                diags.error(1, 1, "front matter `tags` must be a list of strings")
-        elif not isinstance(value, str):
-            diags.error(1, 1, f"front matter `{key}` must be text")
-    return {k: v for k, v in data.items() if k in _FRONT_KEYS}, tokens[1:]
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                good[key] = value
+            else:
+                diags.error(line, 1, "front matter `tags` must be a list of strings")
+        elif isinstance(value, str):
+            good[key] = value
+        else:
+            diags.error(line, 1, f"front matter `{key}` must be text")
+    return good, tokens[1:]
+
+
+def _check_fences(tokens: list[Token], lines: list[str], diags: Diagnostics) -> None:
+    """A fence that is never closed swallows every question after it: say where it opened."""
+    for tok in tokens:
+        if tok.type != "fence" or not tok.map:
+            continue
+        start, end = tok.map
+        last = lines[end - 1].strip() if end - 1 > start else ""
+        marker = tok.markup[0] * len(tok.markup)
+        if not (last.startswith(marker) and last.strip(marker[0]) == ""):
+            col = len(lines[start]) - len(lines[start].lstrip()) + 1
+            diags.error(start + 1, col, f"code block opened with {tok.markup} is never closed")
 
 
 def _blocks(tokens: list[Token], lines: list[str]) -> list[_Block]:
@@ -303,6 +332,9 @@ class _Builder:
             not c.children and _has_content(c.body) for c in node.children
         )
 
+    def has_content_below(self, node: _Node) -> bool:
+        return any(_has_content(c.body) or self.has_content_below(c) for c in node.children)
+
     def decide(self, node: _Node, kind: str, reason: str) -> None:
         self.decisions.append(Decision(self.span(node.line), self.title_of(node), kind, reason))
 
@@ -324,8 +356,7 @@ class _Builder:
             preamble = top[0].body + top[0].after_rule
             top = top[0].children
         title = title or self.name
-        if _has_content(preamble):
-            self.check_stray_translations(preamble, "the preamble")
+        self.check_stray_translations(preamble, "the preamble")
         sections: list[Section] = []
         loose: list[_Node] = []
         for node in top:
@@ -385,6 +416,8 @@ class _Builder:
             self.walk(child, title, (title,), None, cards, groups, notes)
         if index:
             self.cross_check(index, cards, groups)
+        self.check_stray_translations(notes, "text after a closing rule")
+        self.warn_orphan_text(intro, title)
         return Section(
             title=title,
             label=label,
@@ -436,7 +469,7 @@ class _Builder:
             for child in node.children:
                 self.walk(child, section, (*chain, title), title, cards, groups, notes)
             return
-        if _has_content(node.body) or node.children:
+        if _has_content(node.body) or self.has_content_below(node):
             self.decide(node, "card", "a heading with content among the questions (topic card)")
             cards.append(self.card(node, section, chain, group))
             notes.extend(self.all_after_rule(node))
@@ -571,6 +604,17 @@ class _Builder:
             else:
                 rest.append(b)
         return FrozenMap(found), rest
+
+    def warn_orphan_text(self, blocks: list[_Block], section: str) -> None:
+        """Text under a section heading before its first question answers nothing."""
+        text = [b for b in blocks if b.kind in ("paragraph", "other")]
+        if text:
+            self.diags.warning(
+                text[0].start + 1,
+                1,
+                f"text before the first question of {section!r} belongs to no card"
+                " (kept as a section note)",
+            )
 
     def check_stray_translations(self, blocks: list[_Block], where: str) -> None:
         for b in blocks:

@@ -73,9 +73,12 @@ def build(
         options=dict(options, plan=loaded.plan),
         strict=strict,
     )
-    written: list[Path] = []
-    for name in names:
-        written += get_renderer(name).render(loaded.doc, ctx)
+    try:
+        for name in names:
+            get_renderer(name).render(loaded.doc, ctx)
+        written = ctx.staging.commit()
+    finally:
+        ctx.staging.discard()
     record(loaded.lock, loaded.doc, loaded.plan)
     loaded.lock.save()
     return written, ctx

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from ..atomic import Staging
+
 if TYPE_CHECKING:
     from ..identity import Lock
     from ..model import Document
@@ -35,6 +37,7 @@ class RenderContext:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     strict: bool = False
+    staging: Staging = field(default_factory=Staging)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

@@ -18,7 +18,6 @@ import zipfile
 from pathlib import Path
 from typing import ClassVar
 
-from ..atomic import atomic_path
 from ..images import media_name
 from ..markup import pygments_css, render_inline, render_markdown
 from ..model import Card, Document, Section
@@ -116,7 +115,7 @@ class AnkiRenderer:
                 )
             decks.append(deck)
         target = ctx.out_dir / f"{doc.name}.apkg"
-        _write_package(genanki.Package(decks), media, target, newest)
+        _write_package(genanki.Package(decks), media, ctx.staging.stage(target), newest)
         return [target]
 
 
@@ -154,7 +153,7 @@ def _Note(**kwargs):
     return cls(**kwargs)
 
 
-def _write_package(package, media: dict[str, str], target: Path, timestamp: int) -> None:
+def _write_package(package, media: dict[str, str], tmp_target: Path, timestamp: int) -> None:
     """genanki's write_to_file, made reproducible: fixed ids, entry times and order."""
     import itertools
 
@@ -165,7 +164,7 @@ def _write_package(package, media: dict[str, str], target: Path, timestamp: int)
         conn.commit()
         conn.close()
         names = sorted(media)
-        with atomic_path(target) as tmp_target, zipfile.ZipFile(tmp_target, "w") as z:
+        with zipfile.ZipFile(tmp_target, "w") as z:
             _add(z, "collection.anki2", db_path.read_bytes())
             index = {str(i): name for i, name in enumerate(names)}
             _add(z, "media", json.dumps(index, ensure_ascii=False).encode())

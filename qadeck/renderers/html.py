@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
-from ..atomic import write_atomic
 from ..images import media_name
 from ..markup import pygments_css, render_inline, render_markdown
 from ..model import Card, Document, Section
@@ -53,7 +52,7 @@ class HtmlRenderer:
 
     def render(self, doc: Document, ctx: RenderContext) -> list[Path]:
         target = ctx.out_dir / f"{doc.name}.html"
-        write_atomic(target, self.page(doc, ctx).encode("utf-8"))
+        ctx.staging.write(target, self.page(doc, ctx).encode("utf-8"))
         return [target]
 
     def page(self, doc: Document, ctx: RenderContext) -> str:

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 from typing import ClassVar
 
-from ..atomic import atomic_path
 from ..images import media_name
 from ..markup import pygments_css, render_inline, render_markdown
 from ..model import Card, Document
@@ -170,11 +169,10 @@ def local_fetcher(roots: list[Path], warn):
 
 
 def write_pdf(html_text: str, target: Path, ctx: RenderContext, allowed: list[Path]) -> None:
-    """Render the page to `target` atomically; nothing outside `allowed` is ever opened."""
+    """Render the page for `target` (staged); nothing outside `allowed` is ever opened."""
     from weasyprint import HTML
 
     fetcher = local_fetcher(allowed, ctx.warn)
     base = ctx.source.parent.resolve().as_uri() + "/"
     document = HTML(string=html_text, base_url=base, url_fetcher=fetcher)
-    with atomic_path(target) as tmp:
-        document.write_pdf(tmp)
+    document.write_pdf(ctx.staging.stage(target))

@@ -1,0 +1,139 @@
+"""Every bad or hostile source gives its expected outcome: a clear error or a safe recovery."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qadeck.cli import cli
+
+HERE = Path(__file__).parent / "bad_inputs"
+CASES = sorted(c for c in HERE.glob("*.md") if c.name != "README.md")
+DIAG = re.compile(r": (error|warning): ")
+
+
+def expectations(case: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for line in case.with_suffix(".expect").read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition(": ")
+        found.setdefault(key, []).append(value)
+    return found
+
+
+def deck_fields(apkg: Path) -> str:
+    with zipfile.ZipFile(apkg) as z:
+        db = apkg.with_suffix(".anki2")
+        db.write_bytes(z.read("collection.anki2"))
+    con = sqlite3.connect(db)
+    try:
+        return "\n".join(r[0] for r in con.execute("select flds from notes"))
+    finally:
+        con.close()
+
+
+def test_corpus_is_big_enough():
+    assert len(CASES) >= 30
+    assert all(c.with_suffix(".expect").exists() for c in CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_bad_input(case: Path, tmp_path: Path):
+    expect = expectations(case)
+    src = tmp_path / case.name
+    shutil.copy(case, src)
+    result = CliRunner().invoke(cli, ["check", str(src)])
+    assert (
+        "Traceback" not in result.output
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
+    )
+    assert result.exit_code == int(expect["exit"][0]), result.output
+    diags = [line for line in result.stderr.splitlines() if DIAG.search(line)]
+    wanted = [s.replace("{file}", str(src)) for s in expect.get("stderr", [])]
+    assert diags == wanted
+    if "cards" in expect:
+        assert f" {expect['cards'][0]} cards" in result.stdout
+    if result.exit_code != 0:
+        strict = CliRunner().invoke(cli, ["html", str(src), "--out", str(tmp_path / "dist")])
+        assert strict.exit_code == 1 and not (tmp_path / "dist").exists()
+        return
+    built = CliRunner().invoke(
+        cli, ["all", str(src), "--out", str(tmp_path / "dist")], catch_exceptions=False
+    )
+    assert built.exit_code == 0, built.output
+    page = (tmp_path / "dist" / f"{case.stem}.html").read_text(encoding="utf-8")
+    fields = deck_fields(tmp_path / "dist" / f"{case.stem}.apkg")
+    for text in expect.get("html-absent", []):
+        assert text not in page
+    for text in expect.get("html-present", []):
+        assert text in page
+    for text in expect.get("anki-absent", []):
+        assert text not in fields
+    for text in expect.get("anki-present", []):
+        assert text in fields
+    # Whatever the source held: one script (ours), no event handlers, no script URLs.
+    assert page.count("<script") == 1
+    for html in (page.split("<script>")[0], fields):
+        assert not re.search(r"<[a-z][^>]*\son\w+\s*=", html, re.I)
+        assert not re.search(r"(href|src)\s*=\s*[\"']?\s*(javascript|vbscript):", html, re.I)
+        assert "<iframe" not in html and "<object" not in html
+    if expect.get("stderr"):
+        strict = CliRunner().invoke(cli, ["check", "--strict", str(src)])
+        assert strict.exit_code == 1
+
+
+def test_line_endings_and_bom_give_the_same_cards():
+    from qadeck.parse import parse_file
+
+    def shape(name: str):
+        return [(c.label, c.question, c.answer, c.span.line) for c in parse_file(HERE / name).cards]
+
+    assert shape("crlf.md") == shape("cr.md")
+    assert shape("bom.md") == shape("crlf.md")[:1]
+
+
+def test_one_megabyte_line(tmp_path: Path):
+    src = tmp_path / "long.md"
+    src.write_text("## 长\n\n### 1. 很长的一行是什么？\n" + "长" * 350_000 + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(src)], catch_exceptions=False)
+    assert result.exit_code == 0 and " 1 cards" in result.stdout
+
+
+def test_twenty_megabyte_source_is_refused_clearly(tmp_path: Path):
+    src = tmp_path / "huge.md"
+    src.write_bytes(b"## x\n\n### 1. what?\n" + b"a" * (20 * 2**20))
+    result = CliRunner().invoke(cli, ["check", str(src)])
+    assert result.exit_code == 1
+    assert f"{src}:1:1: error: the file is 20.0 MB" in result.stderr
+    assert "split it into several files" in result.stderr
+
+
+def test_ten_thousand_cards(tmp_path: Path):
+    parts = ["## 大量\n"]
+    parts += [
+        f"### {i}. 第{i}个问题是什么？\n第{i}个答案，含 `code` 与 **粗体**。\n"
+        for i in range(1, 10001)
+    ]
+    src = tmp_path / "many.md"
+    src.write_text("\n".join(parts), encoding="utf-8")
+    start = time.perf_counter()
+    result = CliRunner().invoke(cli, ["check", str(src)], catch_exceptions=False)
+    assert result.exit_code == 0 and " 10000 cards" in result.stdout
+    assert time.perf_counter() - start < 60
+
+
+def test_symlink_escaping_the_folder(tmp_path: Path):
+    (tmp_path / "img.png").symlink_to("/etc/hostname")
+    src = tmp_path / "link.md"
+    src.write_text("## 图\n\n### 1. 链接会被读吗？\n![x](img.png)\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["anki", str(src), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 1
+    assert f"{src}:4:6: error: image 'img.png' is outside the source folder" in result.stderr
+    assert not (tmp_path / "dist").exists()
