@@ -91,7 +91,7 @@ def decode_source(data: bytes, path: str) -> str:
         col = len(before) - (before.rfind(b"\n") + 1) + 1
         message = f"not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8"
         raise SourceError([_diag(path, line, col, message)]) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _diag(path: str, line: int, col: int, message: str):
@@ -123,6 +123,7 @@ def parse_text(
 ) -> Document:
     """Parse Markdown text into a Document, or raise SourceError listing every problem."""
     diags = Diagnostics(path)
+    source = source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     source = _clean_controls(source, diags)
     lines = source.split("\n")
     md = make_parser()
