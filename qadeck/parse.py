@@ -221,7 +221,7 @@ def _blocks(tokens: list[Token], lines: list[str]) -> list[_Block]:
         elif tok.type == "hr":
             out.append(_Block("hr", start, end, group))
         elif tok.type == "container_lang_open":
-            closed = group[-1].markup != ""
+            closed = end < len(lines) and re.fullmatch(r"\s*:{3,}\s*", lines[end]) is not None
             out.append(
                 _Block("container", start, end + (1 if closed else 0), group, 0, tok.info, closed)
             )
@@ -446,6 +446,11 @@ class _Builder:
         question = self.is_question(node)
         below = self.has_question_below(node)
         label, title = T.split_label(self.title_of(node))
+        if not T.plain(title) and not below:
+            self.decide(node, "skipped", "an empty heading")
+            self.diags.warning(node.line, 1, "empty heading ignored; its text is a section note")
+            notes.extend(node.body + node.after_rule + self.descendant_blocks(node))
+            return
         if question and not below:
             reason = "reads as a question"
             if node.children:
