@@ -44,7 +44,9 @@ def _sources(tokens) -> list[tuple[str, int]]:
     return out
 
 
-def find_images(blocks, lines: list[str], path: str, base_dir: Path | None, diags: Diagnostics):
+def find_images(
+    blocks, lines: list[str], path: str, base_dir: Path | None, diags: Diagnostics, root=None
+):
     """Resolve every image in `blocks`; report unsafe, remote and missing ones."""
     found: list[Image] = []
     for b in blocks:
@@ -52,11 +54,14 @@ def find_images(blocks, lines: list[str], path: str, base_dir: Path | None, diag
             line = line or b.start + 1
             text = lines[line - 1] if 0 < line <= len(lines) else ""
             col = max(text.find(src), 0) + 1
-            found.append(resolve_image(src, Span(path, line, col), base_dir, diags))
+            found.append(resolve_image(src, Span(path, line, col), base_dir, diags, root))
     return found
 
 
-def resolve_image(src: str, span: Span, base_dir: Path | None, diags: Diagnostics) -> Image:
+def resolve_image(
+    src: str, span: Span, base_dir: Path | None, diags: Diagnostics, root: Path | None = None
+) -> Image:
+    """Resolve `src` from the file's folder; it must stay inside `root` (default: that folder)."""
     src = src.strip()
     if _REMOTE.match(src):
         scheme = urlsplit(src).scheme.lower()
@@ -72,7 +77,7 @@ def resolve_image(src: str, span: Span, base_dir: Path | None, diags: Diagnostic
     if os.path.isabs(rel):
         diags.error(span.line, span.col, f"image {src!r}: absolute paths are not allowed")
         return Image(src, None, False, span)
-    root = base_dir.resolve()
+    root = (root or base_dir).resolve()
     target = (base_dir / rel).resolve()
     if not target.is_relative_to(root):
         diags.error(span.line, span.col, f"image {src!r} is outside the source folder")

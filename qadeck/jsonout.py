@@ -78,6 +78,7 @@ def _section(s: Section) -> dict[str, Any]:
         ],
         "cards": [_card(c) for c in s.cards],
         "notes": s.notes,
+        "part": list(s.part),
     }
 
 
@@ -101,6 +102,7 @@ def _card(c: Card) -> dict[str, Any]:
             for i in c.images
         ],
         "origin": c.origin,
+        "namespace": c.namespace,
     }
 
 
@@ -157,6 +159,7 @@ def _section_from(s: dict[str, Any]) -> Section:
         index=tuple(IndexEntry(e["label"], e["text"], _sp(e["span"])) for e in s["index"]),
         notes=s["notes"],
         translations=_trs(s["translations"]),
+        part=tuple(s.get("part", ())),
     )
 
 
@@ -177,4 +180,5 @@ def _card_from(c: dict[str, Any]) -> Card:
         images=tuple(Image(i["src"], i["path"], i["remote"], _sp(i["span"])) for i in c["images"]),
         explicit_key=c["explicit_key"],
         origin=c["origin"],
+        namespace=c.get("namespace", ""),
     )

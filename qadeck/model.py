@@ -109,6 +109,12 @@ class Card:
     images: tuple[Image, ...] = ()
     explicit_key: bool = False
     origin: str = "heading"
+    namespace: str = ""  # Anki GUID namespace: front matter `id` or the file name
+
+    @property
+    def local_key(self) -> str:
+        """The key within its own file (folder builds prefix keys with `file~`)."""
+        return self.key.split("~", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,7 @@ class Section:
     index: tuple[IndexEntry, ...] = ()
     notes: str = ""
     translations: FrozenMap[str, Translation] = field(default_factory=FrozenMap)
+    part: tuple[str, ...] = ()  # folder builds: the sub-folders and file title it comes from
 
 
 @dataclass(frozen=True)

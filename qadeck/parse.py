@@ -58,6 +58,7 @@ class _Block:
     level: int = 0
     text: str = ""
     closed: bool = True
+    raw: str | None = None  # source text when it is not lines[start:end] (dedented list items)
 
 
 @dataclass
@@ -100,7 +101,9 @@ def _diag(path: str, line: int, col: int, message: str):
     return Diagnostic("error", Span(path, line, col), message)
 
 
-def parse_file(path: str | Path, display: str | None = None) -> Document:
+def parse_file(
+    path: str | Path, display: str | None = None, root: Path | None = None
+) -> Document:
     """Read and parse one Markdown file; `display` is the path shown in messages."""
     p = Path(path)
     shown = display or str(path)
@@ -115,11 +118,17 @@ def parse_file(path: str | Path, display: str | None = None) -> Document:
         data = p.read_bytes()
     except OSError as e:
         raise SourceError([_diag(shown, 1, 1, f"cannot read: {e.strerror}")]) from None
-    return parse_text(decode_source(data, shown), shown, base_dir=p.parent, name=p.stem)
+    text = decode_source(data, shown)
+    return parse_text(text, shown, base_dir=p.parent, name=p.stem, root=root)
 
 
 def parse_text(
-    source: str, path: str = "<string>", *, base_dir: Path | None = None, name: str | None = None
+    source: str,
+    path: str = "<string>",
+    *,
+    base_dir: Path | None = None,
+    name: str | None = None,
+    root: Path | None = None,
 ) -> Document:
     """Parse Markdown text into a Document, or raise SourceError listing every problem."""
     diags = Diagnostics(path)
@@ -133,6 +142,7 @@ def parse_text(
     blocks = _blocks(body_tokens, lines)
     root = _tree(blocks)
     builder = _Builder(path, lines, diags, base_dir, options, name or Path(path).stem)
+    builder.root = root
     doc = builder.build(root)
     diags.raise_if_errors()
     return doc
@@ -232,7 +242,103 @@ def _blocks(tokens: list[Token], lines: list[str]) -> list[_Block]:
         else:
             out.append(_Block("other", start, end, group))
         i = j + 1
-    return _drop_toc(out, lines)
+    return _promote_questions(_drop_toc(out, lines), lines)
+
+
+_ANSWER_PREFIX = re.compile(
+    r"^\s*(?:\*\*|__)?(?:答|回答|答案|A|Answer)\s*[:：]\s*(?:\*\*|__)?\s*", re.I
+)
+_QA_PREFIX = re.compile(
+    r"^\s*(?:\*\*|__)?\s*(问题|问|Q\d{0,3}|Question)\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.+?)"
+    r"\s*(?:\*\*|__)?\s*$",
+    re.I,
+)
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?!\s)(.+?)\1\s*[:：]?\s*$")
+
+
+def _promote_questions(blocks: list[_Block], lines: list[str]) -> list[_Block]:
+    """Questions written without headings become pseudo-headings one level below the
+    current heading: a bold line that reads as a question (`**1.2 …是什么？**`), a
+    `问题：…`/`Q: …` paragraph, and list items that are questions with answers nested under
+    them. Inside an answer (under a question heading) nothing is promoted."""
+    out: list[_Block] = []
+    level, in_question = 0, False
+    for b in blocks:
+        if b.kind == "heading" and b.tokens:
+            level, in_question = b.level, T.reads_as_question(T.split_label(b.text)[1])
+            out.append(b)
+            continue
+        if in_question or b.kind not in ("paragraph", "other"):
+            out.append(b)
+            continue
+        if b.kind == "paragraph":
+            out.extend(_promote_paragraph(b, level))
+        else:
+            out.extend(_promote_list(b, lines, level) or [b])
+    return out
+
+
+def _promote_paragraph(b: _Block, level: int) -> list[_Block]:
+    first = b.text.split("\n", 1)[0]
+    m = _QA_PREFIX.match(first)
+    if m:
+        label = m.group(1) if m.group(1)[:1] in "Qq" and len(m.group(1)) > 1 else ""
+        text = f"{label}: {m.group(2)}" if label else m.group(2)
+    else:
+        bold = _BOLD_LINE.match(first)
+        if not bold or not T.reads_as_question(T.split_label(bold.group(2))[1]):
+            return [b]
+        text = bold.group(2)
+    head = _Block("heading", b.start, b.start + 1, [], level + 1, text)
+    rest = [_Block("paragraph", b.start + 1, b.end, b.tokens)] if b.end > b.start + 1 else []
+    return [head, *rest]
+
+
+def _promote_list(b: _Block, lines: list[str], level: int) -> list[_Block] | None:
+    if b.tokens[0].type not in ("bullet_list_open", "ordered_list_open"):
+        return None
+    items = [t for t in b.tokens if t.type == "list_item_open" and t.level == 1 and t.map]
+    firsts, answered = [], 0
+    for item in items:
+        i = b.tokens.index(item)
+        inline = next((t for t in b.tokens[i:] if t.type == "inline"), None)
+        text = inline.content.split("\n", 1)[0] if inline else ""
+        firsts.append(text)
+        inner = [t for t in _item_tokens(b.tokens, i) if t.level == 2 and t.nesting >= 0]
+        answered += len(inner) > 1 or (inline is not None and "\n" in inline.content)
+    if not items or not all(T.reads_as_question(T.split_label(_unbold(t))[1]) for t in firsts):
+        return None
+    if answered == 0:
+        return None
+    out: list[_Block] = []
+    for item, first in zip(items, firsts, strict=True):
+        s, e = item.map
+        label = f"{item.info}. " if item.info else ""
+        out.append(_Block("heading", s, s + 1, [], level + 1, label + _unbold(first)))
+        body = [ln for ln in lines[s + 1 : e]]
+        while body and not body[-1].strip():
+            body.pop()
+        if body:
+            indent = min(len(ln) - len(ln.lstrip()) for ln in body if ln.strip())
+            raw = "\n".join(ln[indent:] for ln in body)
+            out.append(_Block("paragraph", s + 1, e, [], raw=raw))
+    return out
+
+
+def _item_tokens(tokens: list[Token], i: int) -> list[Token]:
+    """The tokens inside the list item that opens at `i`."""
+    depth, out = 0, []
+    for t in tokens[i:]:
+        depth += t.nesting
+        if depth == 0:
+            break
+        out.append(t)
+    return out[1:]
+
+
+def _unbold(text: str) -> str:
+    m = re.fullmatch(r"\s*(\*\*|__)(.+?)\1\s*", text)
+    return m.group(2) if m else text
 
 
 def _is_comment(html: str) -> bool:
@@ -510,7 +616,7 @@ class _Builder:
                 self.card_translation(b, translations)
             else:
                 answer_blocks.append(b)
-        answer = self.source_of(answer_blocks)
+        answer = _ANSWER_PREFIX.sub("", self.source_of(answer_blocks), count=1)
         if not answer.strip():
             self.diags.warning(node.line, 1, f"question {T.plain(question)!r} has no answer")
         end = max((b.end for b in body), default=node.block.end)
@@ -532,6 +638,7 @@ class _Builder:
             translations=FrozenMap(translations),
             images=tuple(self.images(answer_blocks, node)),
             explicit_key=explicit,
+            namespace=str(self.options.get("id") or self.name),
         )
 
     def heading_col(self, node: _Node) -> int:
@@ -702,7 +809,7 @@ class _Builder:
         parts: list[str] = []
         prev_end = None
         for b in sorted(blocks, key=lambda b: b.start):
-            chunk = "\n".join(self.lines[b.start : b.end]).rstrip()
+            chunk = b.raw if b.raw is not None else "\n".join(self.lines[b.start : b.end]).rstrip()
             if prev_end is not None and b.start <= prev_end:
                 parts[-1] += "\n" + chunk
             else:
@@ -717,7 +824,9 @@ class _Builder:
     def images(self, blocks: list[_Block], node: _Node) -> list[Image]:
         from .images import find_images
 
-        return find_images(blocks, self.lines, self.path, self.base_dir, self.diags)
+        return find_images(
+            blocks, self.lines, self.path, self.base_dir, self.diags, getattr(self, "root", None)
+        )
 
     def prose_lines(self):
         """Lines outside code and translations, for the glossary scan."""

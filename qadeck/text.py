@@ -9,7 +9,7 @@ import unicodedata
 _CN_NUM = "零一二三四五六七八九十百千"
 # A label prefix and the separator after it. Order matters: the first that matches wins.
 _LABEL_RES = (
-    re.compile(r"^(?:Q|QA|问题|问)\s*(\d{0,3})\s*[:：]\s*", re.I),  # Q1:  QA:  问题：
+    re.compile(r"^((?:QA|Q\s*\d{0,3}|问题|问))\s*[:：]\s*", re.I),  # Q1:  QA:  问题：
     re.compile(r"^[（(](\d{1,3}|[" + _CN_NUM + r"]{1,3})[)）]\s*"),  # (1)  （一）
     re.compile(r"^([" + _CN_NUM + r"]{1,3})\s*[、.．]\s*"),  # 一、
     re.compile(r"^(\d{1,3}(?:[.．\-]\d{1,3})*)\s*[.．、:：)）]\s*(?!\d)"),  # 1.  2.1.  1、
@@ -37,7 +37,8 @@ def split_label(text: str) -> tuple[str, str]:
         if m:
             rest = stripped[m.end() :].strip()
             if rest:
-                label = m.group(1) or m.group(0).strip().rstrip(":：")
+                label = m.group(1).replace(" ", "")
+                label = "" if label in ("问题", "问") else label
                 return label.replace("．", "."), _unwrap_bold(rest)
     return "", _unwrap_bold(stripped)
 

@@ -108,7 +108,7 @@ class AnkiRenderer:
                     _Note(
                         model=model,
                         fields=fields,
-                        guid=genanki.guid_for(namespace, card.key),
+                        guid=genanki.guid_for(card.namespace or namespace, card.local_key),
                         tags=list(card.tags),
                         mtime=mtime,
                     )
