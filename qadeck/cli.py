@@ -92,13 +92,14 @@ def check(sources: tuple[str, ...], strict: bool, as_json: bool, decisions: bool
     """Parse SOURCES, cross-check them and print a summary."""
     from .report import check_report
 
-    docs = _run(lambda: _load_all(sources, strict))
+    units = _run(lambda: _load_all(sources, strict))
+    docs = [f for u in units for f in (u.files or [u])]
     if as_json:
         import json
 
         from .jsonout import document_to_dict
 
-        payload = [document_to_dict(loaded.doc) for loaded in docs]
+        payload = [document_to_dict(loaded.doc) for loaded in units]
         click.echo(
             json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2)
         )
@@ -106,6 +107,10 @@ def check(sources: tuple[str, ...], strict: bool, as_json: bool, decisions: bool
     for loaded in docs:
         _warn(loaded.doc.warnings)
         click.echo(check_report(loaded.doc, decisions=decisions))
+    for unit in units:
+        if unit.files:
+            n = len(unit.doc.cards)
+            click.echo(f"{unit.source}: {len(unit.files)} files, {n} cards in one deck")
     if len(docs) > 1:
         from .report import cross_file_duplicates
 
@@ -142,14 +147,24 @@ def plan(sources: tuple[str, ...], strict: bool) -> None:
     """Show which cards were added, changed, renamed or removed since the last build."""
     from .report import plan_report
 
-    for loaded in _run(lambda: _load_all(sources, strict)):
-        click.echo(plan_report(loaded.doc, loaded.plan))
+    for unit in _run(lambda: _load_all(sources, strict)):
+        for loaded in unit.files or [unit]:
+            click.echo(plan_report(loaded.doc, loaded.plan))
 
 
 def _load_all(sources, strict: bool):
+    from .errors import SourceError
     from .pipeline import expand_sources, load
 
-    return [load(p, strict) for p in expand_sources(list(sources))]
+    loaded, problems = [], []
+    for path in expand_sources(list(sources)):
+        try:
+            loaded.append(load(path, strict))
+        except SourceError as e:
+            problems.extend(e.diagnostics)
+    if problems:
+        raise SourceError(problems)
+    return loaded
 
 
 def _build(sources, names, out_dir: Path, strict: bool, dry_run: bool, options: dict) -> None:
@@ -163,7 +178,8 @@ def _build(sources, names, out_dir: Path, strict: bool, dry_run: bool, options: 
             loaded = _run(lambda p=path: load(p, strict))
             _warn(loaded.doc.warnings)
             if dry_run:
-                click.echo(plan_report(loaded.doc, loaded.plan))
+                for part in loaded.files or [loaded]:
+                    click.echo(plan_report(part.doc, part.plan))
                 continue
             written, ctx = _run(
                 lambda lo=loaded: build(lo, names, out_dir, templates, options, strict)

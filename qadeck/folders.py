@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
+
+from .model import Document, FrozenMap, Section, Term
+from .text import slugify
 
 _SKIP = {".git", ".venv", "node_modules", "dist", "__pycache__"}
 
@@ -21,3 +25,33 @@ def markdown_files(folder: Path) -> list[Path]:
         and not any(part in _SKIP or part.startswith(".") for part in p.relative_to(folder).parts)
     ]
     return sorted(found, key=lambda p: [natural_key(x) for x in p.relative_to(folder).parts])
+
+
+def merge_documents(folder: Path, docs: list[Document], paths: list[Path]) -> Document:
+    """One document for a folder: each file's sections, keys prefixed with the file.
+
+    Keys become `file~key` so they stay unique across files, while `Card.local_key` and
+    `Card.namespace` keep each note's Anki GUID the same as when the file is built alone.
+    """
+    sections: list[Section] = []
+    glossary: dict[str, Term] = {}
+    for doc, path in zip(docs, paths, strict=True):
+        rel = path.relative_to(folder)
+        prefix = slugify(str(rel.with_suffix("")))
+        part = (*rel.parent.parts, doc.title)
+        for s in doc.sections:
+            cards = tuple(replace(c, key=f"{prefix}~{c.key}") for c in s.cards)
+            sections.append(replace(s, cards=cards, part=part, slug=f"{prefix}--{s.slug}"))
+        for t in doc.glossary:
+            glossary.setdefault(t.zh or t.abbr or t.en.casefold(), t)
+    return Document(
+        path=str(folder),
+        name=folder.resolve().name,
+        title=folder.resolve().name,
+        options=FrozenMap(),
+        sections=tuple(sections),
+        glossary=tuple(glossary.values()),
+        warnings=tuple(w for d in docs for w in d.warnings),
+        decisions=tuple(x for d in docs for x in d.decisions),
+        lang=docs[0].lang if docs else "zh",
+    )

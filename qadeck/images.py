@@ -26,20 +26,20 @@ def media_name(path: str) -> str:
     return f"{digest}-{stem}"
 
 
-def _sources(tokens) -> list[tuple[str, int]]:
-    """(src, line) of every Markdown image and HTML <img> in these tokens."""
-    out: list[tuple[str, int]] = []
+def _sources(tokens) -> list[tuple[str, int, int]]:
+    """(src, first line, end line) of every Markdown image and HTML <img> in these tokens."""
+    out: list[tuple[str, int, int]] = []
     for tok in tokens:
-        line = (tok.map[0] + 1) if tok.map else 0
+        line, end = ((tok.map[0] + 1), tok.map[1]) if tok.map else (0, 0)
         if tok.type == "inline":
             for child in tok.children or []:
                 if child.type == "image":
-                    out.append((str(child.attrGet("src") or ""), line))
+                    out.append((str(child.attrGet("src") or ""), line, end))
                 elif child.type == "html_inline":
-                    out += [(next(g for g in m.groups() if g is not None), line)
+                    out += [(next(g for g in m.groups() if g is not None), line, end)
                             for m in IMG_TAG.finditer(child.content)]  # fmt: skip
         elif tok.type == "html_block":
-            out += [(next(g for g in m.groups() if g is not None), line)
+            out += [(next(g for g in m.groups() if g is not None), line, end)
                     for m in IMG_TAG.finditer(tok.content)]  # fmt: skip
     return out
 
@@ -50,10 +50,14 @@ def find_images(
     """Resolve every image in `blocks`; report unsafe, remote and missing ones."""
     found: list[Image] = []
     for b in blocks:
-        for src, line in _sources(b.tokens):
-            line = line or b.start + 1
-            text = lines[line - 1] if 0 < line <= len(lines) else ""
-            col = max(text.find(src), 0) + 1
+        for src, first, end in _sources(b.tokens):
+            first, end = max(first or b.start + 1, b.start + 1), min(max(end, b.end), len(lines))
+            line, col = first, 1
+            for n in range(first, end + 1):
+                at = lines[n - 1].find(src) if src else -1
+                if at >= 0:
+                    line, col = n, at + 1
+                    break
             found.append(resolve_image(src, Span(path, line, col), base_dir, diags, root))
     return found
 

@@ -95,6 +95,14 @@ class _Renderer(RendererHTML):
     def front_matter(self, tokens, idx, options, env) -> str:
         return ""
 
+    def link_open(self, tokens, idx, options, env) -> str:
+        """Links to other notes (`./B-专题-CNN`) are marked for each renderer to resolve."""
+        tok = tokens[idx]
+        href = str(tok.attrGet("href") or "")
+        if href and not re.match(r"^([a-z][a-z0-9+.\-]*:|#|/)", href, re.I):
+            tok.attrSet("class", "xref")
+        return self.renderToken(tokens, idx, options, env)
+
 
 def image_html(src: str, alt: str, env: dict) -> str:
     """An <img> pointing at the flat media name, or a visible placeholder."""

@@ -101,9 +101,7 @@ def _diag(path: str, line: int, col: int, message: str):
     return Diagnostic("error", Span(path, line, col), message)
 
 
-def parse_file(
-    path: str | Path, display: str | None = None, root: Path | None = None
-) -> Document:
+def parse_file(path: str | Path, display: str | None = None, root: Path | None = None) -> Document:
     """Read and parse one Markdown file; `display` is the path shown in messages."""
     p = Path(path)
     shown = display or str(path)
@@ -140,10 +138,10 @@ def parse_text(
     options, body_tokens = _front_matter(tokens, diags)
     _check_fences(body_tokens, lines, diags)
     blocks = _blocks(body_tokens, lines)
-    root = _tree(blocks)
+    tree = _tree(blocks)
     builder = _Builder(path, lines, diags, base_dir, options, name or Path(path).stem)
     builder.root = root
-    doc = builder.build(root)
+    doc = builder.build(tree)
     diags.raise_if_errors()
     return doc
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SourceError
@@ -14,36 +14,63 @@ from .renderers import RenderContext, get_renderer
 
 @dataclass
 class Loaded:
+    """A source ready to render. A folder holds one `Loaded` per file in `files`."""
+
     doc: Document
     lock: Lock
     plan: Plan
     source: Path
+    files: list[Loaded] = field(default_factory=list)
+
+
+FOLDER_LOCK = ".qadeck-lock.json"
 
 
 def expand_sources(sources: list[str]) -> list[Path]:
-    """Files as given; folders become every Markdown file below them, in natural order."""
-    from .folders import markdown_files
-
-    out: list[Path] = []
-    for s in sources:
-        p = Path(s)
-        if p.is_dir():
-            out.extend(markdown_files(p))
-        elif p.exists():
-            out.append(p)
-        else:
-            raise SourceError([Diagnostic("error", Span(s, 1, 1), "no such file or folder")])
-    return out
+    """Check that every source exists; files and folders are kept as given."""
+    missing = [s for s in sources if not Path(s).exists()]
+    if missing:
+        raise SourceError(
+            [Diagnostic("error", Span(s, 1, 1), "no such file or folder") for s in missing]
+        )
+    return [Path(s) for s in sources]
 
 
-def load(source: Path, strict: bool = False) -> Loaded:
-    """Parse one source and resolve its card keys against its lock file (read only)."""
-    doc = parse_file(source, display=_display(source))
+def load(source: Path, strict: bool = False, root: Path | None = None) -> Loaded:
+    """Parse a file (or every file of a folder) and resolve card keys against the lock."""
+    if source.is_dir():
+        return load_folder(source, strict)
+    doc = parse_file(source, display=_display(source), root=root)
     if strict and doc.warnings:
         raise SourceError(doc.warnings)
     lock = Lock.load(lock_path(source))
     doc, plan = resolve(doc, lock)
     return Loaded(doc, lock, plan, source)
+
+
+def load_folder(folder: Path, strict: bool = False) -> Loaded:
+    """One deck, page and PDF for a folder; each file keeps its own keys and lock file."""
+    from .folders import markdown_files, merge_documents
+
+    files, problems = [], []
+    paths = markdown_files(folder)
+    for path in paths:
+        try:
+            files.append(load(path, strict, root=folder))
+        except SourceError as e:
+            problems.extend(e.diagnostics)
+    if problems:
+        raise SourceError(problems)
+    if not files:
+        raise SourceError([Diagnostic("error", Span(str(folder), 1, 1), "no Markdown files here")])
+    doc = merge_documents(folder, [f.doc for f in files], paths)
+    new = {(c.span.path, c.key) for f in files for c in f.plan.added}
+    plan = Plan(
+        added=[c for c in doc.cards if (c.span.path, c.local_key) in new],
+        removed=[e for f in files for e in f.plan.removed],
+        unchanged=sum(f.plan.unchanged for f in files),
+    )
+    return Loaded(doc, Lock.load(folder / FOLDER_LOCK), plan, folder, files)
 
 
 def _display(path: Path) -> str:
@@ -79,6 +106,9 @@ def build(
         written = ctx.staging.commit()
     finally:
         ctx.staging.discard()
-    record(loaded.lock, loaded.doc, loaded.plan)
+    for part in loaded.files:
+        record(part.lock, part.doc, part.plan)
+        part.lock.save()
+    record(loaded.lock, loaded.doc, Plan() if loaded.files else loaded.plan)
     loaded.lock.save()
     return written, ctx

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import sqlite3
 import tempfile
 import time
@@ -18,6 +19,7 @@ import zipfile
 from pathlib import Path
 from typing import ClassVar
 
+from .. import text as T
 from ..images import media_name
 from ..markup import pygments_css, render_inline, render_markdown
 from ..model import Card, Document, Section
@@ -48,6 +50,9 @@ def anki_safe(field_html: str) -> str:
     )
 
 
+_XREF = re.compile(r'<a href="[^"]*" class="xref">(.*?)</a>', re.S)
+
+
 def note_fields(card: Card, section: Section, source: str, images: dict) -> list[str]:
     en = card.translations.get("en")
     crumbs = " › ".join(html.escape(h) for h in card.headings)
@@ -58,11 +63,11 @@ def note_fields(card: Card, section: Section, source: str, images: dict) -> list
         render_markdown(en.answer, images) if en and en.answer else "",
         html.escape(card.label),
         crumbs,
-        html.escape(f"{source}:{card.span.line}"),
+        html.escape(f"{card.span.path}:{card.span.line}"),
         html.escape(card.key),
         "",
     ]
-    return [anki_safe(v) for v in values]
+    return [anki_safe(_XREF.sub(r"\1", v)) for v in values]
 
 
 class AnkiRenderer:
@@ -97,7 +102,10 @@ class AnkiRenderer:
         decks = []
         newest = model_mtime
         for section in doc.sections:
-            name = f"{deck_name}::{section.title}" if len(doc.sections) > 1 else deck_name
+            parts = [deck_name, *section.part]
+            if len(doc.sections) > 1 and section.title != parts[-1]:
+                parts.append(section.title)
+            name = "::".join(T.tag_part(p).replace("_", " ") if "::" in p else p for p in parts)
             deck = genanki.Deck(stable_id("qadeck-deck", namespace, name), name)
             for card in section.cards:
                 fields = note_fields(card, section, doc.path, images)

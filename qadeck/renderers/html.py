@@ -40,6 +40,23 @@ def mathml(fragment: str) -> str:
     return _MATH.sub(swap, fragment)
 
 
+_XREF = re.compile(r'<a href="([^"]*)" class="xref">(.*?)</a>', re.S)
+
+
+def _resolve_xref(m: re.Match, anchors: dict[str, str]) -> str:
+    """A link to another note of the folder points at its section; otherwise plain text."""
+    from urllib.parse import unquote
+
+    target = unquote(html.unescape(m.group(1))).split("#", 1)[0]
+    target = re.sub(r"^(\./)+", "", target)
+    target = re.sub(r"\.(md|markdown)$", "", target, flags=re.I)
+    for name in (target, Path(target).name):
+        anchor = anchors.get(name.casefold())
+        if anchor:
+            return f'<a href="#{anchor}" class="xref">{m.group(2)}</a>'
+    return f'<span class="xref">{m.group(2)}</span>'
+
+
 def _data_uri(path: str) -> str:
     mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
     if not mime.startswith("image/"):
@@ -59,7 +76,14 @@ class HtmlRenderer:
         images = {i.src.strip(): i for c in doc.cards for i in c.images}
         uris = {media_name(i.path): _data_uri(i.path) for i in images.values() if i.path}
 
+        anchors: dict[str, str] = {}
+        for s in doc.sections:
+            stem = Path(s.span.path).with_suffix("").as_posix()
+            for name in (stem, Path(stem).name):
+                anchors.setdefault(name.casefold(), "s-" + s.slug)
+
         def fix(fragment: str):
+            fragment = _XREF.sub(lambda m: _resolve_xref(m, anchors), fragment)
             if uris:
                 fragment = re.sub(
                     r'<img src="([^"]*)"',
@@ -82,6 +106,11 @@ class HtmlRenderer:
             }
 
         sections = [self.section(s, card_item, fix) for s in doc.sections]
+        previous = None
+        for item, s in zip(sections, doc.sections, strict=True):
+            item["part"] = " / ".join(s.part)
+            item["new_part"] = bool(s.part) and s.part != previous
+            previous = s.part
         folder = ctx.templates / "html"
         script = (folder / "page.js").read_text(encoding="utf-8").replace("</", "<\\/")
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()

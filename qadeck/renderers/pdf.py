@@ -17,6 +17,7 @@ from .templating import environment, trusted
 
 PAPER = {"a4": "A4", "letter": "letter"}
 SHORT = 700  # characters of answer Markdown below which a card is never split
+_XREF = re.compile(r'<a href="[^"]*" class="xref">(.*?)</a>', re.S)
 _MATH = re.compile(r'<(span|div) class="math">\\[(\[](.*?)\\[)\]]</\1>', re.S)
 
 
@@ -81,7 +82,7 @@ class PdfRenderer:
                 q, a, q2, a2 = q_zh, a_zh, q_en, a_en
             else:
                 q, a, q2, a2 = q_zh, a_zh, "", ""
-            fix = lambda s: trusted(_rewrite_images(_print_math(s), files))  # noqa: E731
+            fix = lambda s: trusted(_rewrite_images(_print_math(_XREF.sub(r"\1", s)), files))  # noqa: E731
             return {
                 "kind": "card", "key": card.key, "label": card.label, "number": numbers[card.key],
                 "question": fix(q), "answer": fix(a), "question_en": fix(q2), "answer_en": fix(a2),
@@ -100,7 +101,15 @@ class PdfRenderer:
                 items.append(card_item(c))
             s_en = s.translations.get("en")
             # Section notes (text after a closing rule) stay in the page, not on the sheet.
-            sections.append({**_heading_item(s.title, s.label, s_en, lang), "entries": items})
+            part = " / ".join(s.part)
+            sections.append(
+                {
+                    **_heading_item(s.title, s.label, s_en, lang),
+                    "entries": items,
+                    "part": part,
+                    "new_part": bool(part) and (not sections or sections[-1]["part"] != part),
+                }
+            )
             answers += [i for i in items if i["kind"] == "card"]
         css = (ctx.templates / "pdf" / "sheet.css").read_text(encoding="utf-8")
         css = f"@page {{ size: {paper}; }}\n" + css + pygments_css("friendly", ".highlight")

@@ -1,0 +1,224 @@
+"""The conventions real notes use (issue: real notes), on synthetic fixtures written for this."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qadeck.cli import cli
+from qadeck.parse import parse_file, parse_text
+from qadeck.text import split_label
+
+NOTES = Path(__file__).parent / "fixtures" / "notes"
+
+
+@pytest.mark.parametrize(
+    "heading,label,question",
+    [
+        ("1. 简单介绍强化学习？", "1", "简单介绍强化学习？"),
+        ("1.1 什么是A？", "1.1", "什么是A？"),
+        ("2.1.3 如何计算注意力", "2.1.3", "如何计算注意力"),
+        ("1、为什么用 RMSNorm", "1", "为什么用 RMSNorm"),
+        ("（1）LoRA 的作用", "1", "LoRA 的作用"),
+        ("(2) QLoRA 原理", "2", "QLoRA 原理"),
+        ("1-1 量化的区别", "1-1", "量化的区别"),
+        ("一、介绍一下 LLM？", "一", "介绍一下 LLM？"),
+        ("十、大模型面", "十", "大模型面"),
+        ("Q1: 解释 PagedAttention", "Q1", "解释 PagedAttention"),
+        ("QA: 讲讲 FlashAttention", "QA", "讲讲 FlashAttention"),
+        ("1.概述", "1", "概述"),
+        ("3.**当前技术简述**", "3", "当前技术简述"),
+        ("2.5D 张量并行", "", "2.5D 张量并行"),
+        ("2024年的新进展", "", "2024年的新进展"),
+        ("RLHF 在实践中有哪些不足？", "", "RLHF 在实践中有哪些不足？"),
+    ],
+)
+def test_labels(heading, label, question):
+    assert split_label(heading) == (label, question)
+
+
+def cards_of(text: str):
+    return [(c.label, c.question, c.answer) for c in parse_text(text, "x.md").cards]
+
+
+def test_category_versus_question_and_answer_subheadings():
+    text = "### 1. 理论篇\n#### 1.1 什么是A？\n答A\n#### 2. Prefix LM 是什么？\n前缀\n##### 2.1 Prefix LM\n细节\n"
+    doc = parse_text(text, "x.md")
+    assert [s.title for s in doc.sections] == ["理论篇"]
+    assert [c.question for c in doc.cards] == ["什么是A？", "Prefix LM 是什么？"]
+    assert "##### 2.1 Prefix LM\n细节" in doc.cards[1].answer
+    kinds = {d.text: d.kind for d in doc.decisions}
+    assert kinds["1. 理论篇"] == "section" and kinds["2. Prefix LM 是什么？"] == "card"
+
+
+def test_bold_line_questions_but_not_bold_labels():
+    cards = cards_of(
+        "## 并行\n\n**1.2 数据并行是什么？**\n切分数据。\n\n**2.5D 张量并行**\n\n**思路**\n按维度切。\n"
+    )
+    assert [(label, q) for label, q, _ in cards] == [("1.2", "数据并行是什么？")]
+    assert "**2.5D 张量并行**" in cards[0][2] and "**思路**" in cards[0][2]
+
+
+def test_question_answer_prefixes():
+    cards = cards_of(
+        "## 章\n\n问题：池化有什么作用？\n\n答：降低分辨率。\n\nQ: What is ZeRO?\n\nA: Sharding.\n"
+    )
+    assert cards == [("", "池化有什么作用？", "降低分辨率。"), ("", "What is ZeRO?", "Sharding.")]
+
+
+def test_list_item_questions_with_nested_answers():
+    cards = cards_of(
+        "## 章\n\n- 什么是感受野？\n  输入区域。\n- 为什么用 3x3 卷积？\n  1. 参数少\n  2. 非线性多\n"
+    )
+    assert cards == [
+        ("", "什么是感受野？", "输入区域。"),
+        ("", "为什么用 3x3 卷积？", "1. 参数少\n2. 非线性多"),
+    ]
+    # A plain list of questions without answers stays a list (like a question index).
+    assert (
+        cards_of("## 章\n\n### 1. 什么是A？\n- 什么是B？\n- 什么是C？\n")[0][2]
+        == "- 什么是B？\n- 什么是C？"
+    )
+
+
+def test_setext_code_fences_and_noise():
+    text = (
+        "[toc]\n\n\\[toc]\n\n<!-- TOC -->\n- [章](#章)\n- [](#)\n<!-- /TOC -->\n\n"
+        "章节\n====\n\n问题是什么？\n------\n答案<!-- 注释 -->\n\n```\n# 不是标题\n```\n\n"
+        "- 列表\n  ```python\n  # 缩进的代码\n  ```\n"
+    )
+    doc = parse_text(text, "x.md")
+    assert [c.question for c in doc.cards] == ["问题是什么？"]
+    assert "# 不是标题" in doc.cards[0].answer and "  # 缩进的代码" in doc.cards[0].answer
+    assert not doc.sections[0].notes
+
+
+def test_math_stays_intact(tmp_path):
+    src = tmp_path / "m.md"
+    src.write_text(
+        "## 数学\n\n### 1. 复杂度是$O(n^2)$吗？\n是的，$\\sqrt{d}$中文紧贴。\n\n$$\n\\sum_i x_i\n$$\n",
+        "utf-8",
+    )
+    card = parse_file(src).cards[0]
+    assert card.question == "复杂度是$O(n^2)$吗？"
+    result = CliRunner().invoke(
+        cli, ["all", str(src), "--out", str(tmp_path / "d")], catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    fields = deck_fields(tmp_path / "d" / "m.apkg")
+    assert "\\(O(n^2)\\)" in fields and "\\(\\sqrt&#123;d&#125;\\)" not in fields
+    assert "\\(\\sqrt{d}\\)" in fields and "\\[\\sum_i x_i\\]" in fields
+    page = (tmp_path / "d" / "m.html").read_text("utf-8")
+    assert page.count("<math") == 3 and "<msqrt>" in page
+    text = pdf_text(tmp_path / "d" / "m.pdf")
+    assert "\\sqrt{d}" in text and "O(n^2)" in text
+
+
+def deck_fields(apkg: Path) -> str:
+    db = apkg.with_suffix(".anki2")
+    with zipfile.ZipFile(apkg) as z:
+        db.write_bytes(z.read("collection.anki2"))
+    con = sqlite3.connect(db)
+    try:
+        return "\n".join(r[0] for r in con.execute("select flds from notes"))
+    finally:
+        con.close()
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "".join(p.extract_text() or "" for p in PdfReader(path).pages)
+
+
+@pytest.fixture
+def notes(tmp_path) -> Path:
+    folder = tmp_path / "notes"
+    shutil.copytree(NOTES, folder)
+    return folder
+
+
+def test_folder_check_reports_per_file(notes):
+    result = CliRunner().invoke(cli, ["check", str(notes)], catch_exceptions=False)
+    assert result.exit_code == 0
+    out = result.stdout
+    order = [out.index(name) for name in ("A-概述.md", "B-专题-CNN.md", "C-setext.md")]
+    assert order == sorted(order)  # 2.x before 10.x: natural order
+    assert "3 files, 25 cards in one deck" in out
+    assert "  2 sections, 15 cards" in out and "  1 sections, 9 cards" in out
+    assert "the same question also appears at" in result.stderr
+    assert "B-专题-CNN.md:33:7: warning: image 'images/none.png' not found" in result.stderr
+    assert "B-专题-CNN.md:33:32: warning: remote image" in result.stderr
+
+
+def test_folder_builds_one_deck_page_and_pdf(notes, tmp_path):
+    out = tmp_path / "dist"
+    result = CliRunner().invoke(cli, ["all", str(notes), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    import anki.lang
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    anki.lang.set_lang("en_US")
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        col.import_anki_package(
+            ImportAnkiPackageRequest(
+                package_path=str(out / "notes.apkg"), options=ImportAnkiPackageOptions()
+            )
+        )
+        decks = {col.decks.name(col.get_card(c).did) for c in col.find_cards("")}
+        assert "notes::2.x-基础::大模型基础::理论篇" in decks
+        assert "notes::10.x-进阶::B-专题-CNN::卷积网络" in decks
+        assert "notes::10.x-进阶::C-setext::Setext 笔记" in decks
+        assert len(col.find_notes("")) == 25
+        assert col.media.check().missing == []
+        assert len(list(Path(col.media.dir()).iterdir())) == 2  # both local images packaged
+        guids = {col.get_note(n).guid for n in col.find_notes("")}
+    finally:
+        col.close()
+    # Each file keeps its own identity: building it alone gives the same note GUIDs.
+    single = CliRunner().invoke(
+        cli, ["anki", str(notes / "2.x-基础" / "A-概述.md"), "--out", str(tmp_path / "one")]
+    )
+    assert single.exit_code == 0, single.output
+    assert "Transformer 由注意力层组成" in deck_fields(tmp_path / "one" / "A-概述.apkg")
+    con = sqlite3.connect(tmp_path / "one" / "A-概述.anki2")
+    single_guids = {g for (g,) in con.execute("select guid from notes")}
+    con.close()
+    assert len(single_guids) == 15 and single_guids <= guids
+    # B's image lives in a sibling folder: fine inside the folder build, refused alone.
+    alone = CliRunner().invoke(cli, ["check", str(notes / "10.x-进阶" / "B-专题-CNN.md")])
+    assert alone.exit_code == 1 and "is outside the source folder" in alone.stderr
+
+    page = (out / "notes.html").read_text("utf-8")
+    assert page.count('class="part-title"') == 3
+    assert re.search(r'<a href="#s-2-x-基础-a-概述--1-理论篇" class="xref">基础</a>', page)
+    assert page.count("data:image/png;base64,") == 3
+    assert 'class="missing-image"' in page and 'src="https://' not in page
+    text = re.sub(r"\s+", "", pdf_text(out / "notes.pdf"))
+    for name in ("2.x-基础/大模型基础", "10.x-进阶/B-专题-CNN", "10.x-进阶/C-setext"):
+        assert name in text
+    assert "参见基础和外部" in text
+
+
+def test_question_headings_become_cards():
+    """At least 95% of headings ending in ？/? become cards, in the shapes real notes use."""
+    shapes = [
+        "## {q}\n答\n", "### 1. 篇\n#### {q}\n答\n", "# 标题\n## 章\n### 1.1 {q}\n答\n",
+        "## 章\n### {q}\n#### 细节\n答\n", "#### {q}\n答\n\n---\n", "## 章\n\n**题目：**\n1. {q}\n\n### 1. {q}\n答\n",
+        "## 1.{q}\n答\n", "### Q1: {q}\n答\n", "## 章\n### 一、{q}\n```\n# x\n```\n",
+    ]  # fmt: skip
+    questions = ["什么是注意力？", "为什么要归一化?", "How does PPO work?", "LoRA 的秩如何选择？"]
+    total = hits = 0
+    for shape in shapes:
+        for q in questions:
+            total += 1
+            doc = parse_text(shape.format(q=q), "x.md")
+            hits += any(c.question == q and c.answer.strip() for c in doc.cards)
+    assert hits / total >= 0.95, (hits, total)
