@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 from pathlib import Path
@@ -26,22 +27,35 @@ def media_name(path: str) -> str:
     return f"{digest}-{stem}"
 
 
-def _sources(tokens) -> list[tuple[str, int, int]]:
-    """(src, first line, end line) of every Markdown image and HTML <img> in these tokens."""
+MD_IMAGE = re.compile(r"!\[(?:[^\]\\\n]|\\.)*\]\(\s*(?:<([^>\n]*)>|((?:[^\s()]|\([^\s()]*\))+))")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def image_sources(lines: list[str], start: int, end: int) -> list[tuple[str, int, int]]:
+    """(src, line, col) of every Markdown image and HTML <img> on lines[start:end],
+    outside code fences and code spans; found on the text, so no inline parse is needed."""
     out: list[tuple[str, int, int]] = []
-    for tok in tokens:
-        line, end = ((tok.map[0] + 1), tok.map[1]) if tok.map else (0, 0)
-        if tok.type == "inline":
-            for child in tok.children or []:
-                if child.type == "image":
-                    out.append((str(child.attrGet("src") or ""), line, end))
-                elif child.type == "html_inline":
-                    out += [(next(g for g in m.groups() if g is not None), line, end)
-                            for m in IMG_TAG.finditer(child.content)]  # fmt: skip
-        elif tok.type == "html_block":
-            out += [(next(g for g in m.groups() if g is not None), line, end)
-                    for m in IMG_TAG.finditer(tok.content)]  # fmt: skip
+    fenced = False
+    for n in range(start, min(end, len(lines))):
+        line = lines[n]
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced or ("![" not in line and "<img" not in line.lower()):
+            continue
+        text = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        for m in MD_IMAGE.finditer(text):
+            group = 1 if m.group(1) is not None else 2
+            out.append((_unescape(m.group(group)), n + 1, m.start(group) + 1))
+        for m in IMG_TAG.finditer(text):
+            group = next(i for i in (1, 2, 3) if m.group(i) is not None)
+            out.append((html.unescape(m.group(group)), n + 1, m.start(group) + 1))
     return out
+
+
+def _unescape(src: str) -> str:
+    return html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", src))
 
 
 def find_images(
@@ -50,14 +64,9 @@ def find_images(
     """Resolve every image in `blocks`; report unsafe, remote and missing ones."""
     found: list[Image] = []
     for b in blocks:
-        for src, first, end in _sources(b.tokens):
-            first, end = max(first or b.start + 1, b.start + 1), min(max(end, b.end), len(lines))
-            line, col = first, 1
-            for n in range(first, end + 1):
-                at = lines[n - 1].find(src) if src else -1
-                if at >= 0:
-                    line, col = n, at + 1
-                    break
+        if b.kind in ("container", "heading") or (b.tokens and b.tokens[0].type == "fence"):
+            continue
+        for src, line, col in image_sources(lines, b.start, b.end):
             found.append(resolve_image(src, Span(path, line, col), base_dir, diags, root))
     return found
 

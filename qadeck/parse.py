@@ -25,7 +25,7 @@ from markdown_it.token import Token
 from . import text as T
 from .errors import Diagnostics, SourceError
 from .glossary import find_terms
-from .markup import LANG_CODES, make_parser
+from .markup import LANG_CODES, block_parser
 from .model import (
     Card,
     Decision,
@@ -133,8 +133,7 @@ def parse_text(
     source = source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     source = _clean_controls(source, diags)
     lines = source.split("\n")
-    md = make_parser()
-    tokens = md.parse(source)
+    tokens = block_parser().parse(source)
     options, body_tokens = _front_matter(tokens, diags)
     _check_fences(body_tokens, lines, diags)
     blocks = _blocks(body_tokens, lines)
