@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import unquote
 from collections.abc import Mapping
 from functools import lru_cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -193,8 +193,56 @@ def highlight(code: str, lang: str) -> str:
 _RENDERER: _Renderer | None = None
 
 
+_FAST_BLOCKERS = re.compile(r"[$<]|!\[|:::|&#?\w+;|\\\S|\[[^\]]*\]\[|^\s*\[[^\]]+\]:", re.M)
+_NESTED = re.compile(r"^[ \t]{16,}\S|^[ \t]+(```|~~~)|^\s*(```|~~~).*`", re.M)
+_CODE = re.compile(r"^(```|~~~)[^\n`]*\n.*?^\1[ \t]*$|(`+)(?:(?!\2).)+?\2", re.M | re.S)
+_PYRS_CODE = re.compile(r'<pre><code(?: class="language-([^"]*)")?>(.*?)</code></pre>\n', re.S)
+_PYRS_LINK = re.compile(r'<a href="(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#|/)([^"]*)">')
+
+
+@lru_cache(maxsize=1)
+def _pyrs():
+    """markdown-it-pyrs (the Rust port) with our block rules, or None when not installed."""
+    try:
+        import markdown_it_pyrs
+    except ImportError:
+        return None
+    return markdown_it_pyrs.MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+def _fast_render(source: str) -> str | None:
+    """The Rust renderer, for sources whose HTML it provably renders like ours: no raw HTML,
+    math, images, containers, entities, escapes or reference links (tests compare both)."""
+    md = _pyrs()
+    if md is None or _FAST_BLOCKERS.search(_CODE.sub("", source)) or _NESTED.search(source):
+        return None
+    out = md.render(source)
+    out = _PYRS_CODE.sub(
+        lambda m: highlight(html.unescape(m.group(2)), html.unescape(m.group(1) or "")), out
+    )
+    out = out.replace("<table>\n", '<div class="table-wrap"><table>\n')
+    out = out.replace("</table>\n", "</table></div>\n")
+    return _PYRS_LINK.sub(r'<a href="\1" class="xref">', out)
+
+
+@lru_cache(maxsize=4096)
+def _render_cached(source: str, images: Mapping[str, Image] | None) -> str:
+    fast = _fast_render(source)
+    return fast if fast is not None else _render_slow(source, images)
+
+
 def render_markdown(source: str, images: Mapping[str, Image] | None = None) -> str:
-    """Markdown → safe HTML. `images` maps each `src` as written to its resolved Image."""
+    """Markdown → safe HTML. `images` maps each `src` as written to its resolved Image.
+
+    Results are cached, so the three renderers of one build share a single rendering pass.
+    """
+    try:
+        return _render_cached(source, images or None)
+    except TypeError:  # an unhashable mapping: no cache
+        return _render_slow(source, images)
+
+
+def _render_slow(source: str, images: Mapping[str, Image] | None = None) -> str:
     global _RENDERER
     md = make_parser()
     if _RENDERER is None:

@@ -13,12 +13,13 @@ V = TypeVar("V")
 class FrozenMap(Mapping[K, V], Generic[K, V]):
     """An immutable, hashable mapping that keeps insertion order."""
 
-    __slots__ = ("_items", "_dict")
+    __slots__ = ("_items", "_dict", "_hash")
 
     def __init__(self, items: Mapping[K, V] | tuple[tuple[K, V], ...] = ()) -> None:
         pairs = tuple(items.items()) if isinstance(items, Mapping) else tuple(items)
         object.__setattr__(self, "_items", pairs)
         object.__setattr__(self, "_dict", dict(pairs))
+        object.__setattr__(self, "_hash", None)
 
     def __getitem__(self, key: K) -> V:
         return self._dict[key]
@@ -30,7 +31,9 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
         return len(self._dict)
 
     def __hash__(self) -> int:
-        return hash(self._items)
+        if self._hash is None:
+            object.__setattr__(self, "_hash", hash(self._items))
+        return self._hash
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Mapping) and dict(self._dict) == dict(other)

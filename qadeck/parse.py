@@ -235,7 +235,7 @@ def _blocks(tokens: list[Token], lines: list[str]) -> list[_Block]:
         elif tok.type == "paragraph_open":
             out.append(_Block("paragraph", start, end, group, text=group[1].content))
         elif tok.type == "html_block" and _is_comment(tok.content):
-            pass
+            out.append(_Block("comment", start, end, group, text=tok.content))
         else:
             out.append(_Block("other", start, end, group))
         i = j + 1
@@ -294,14 +294,16 @@ def _promote_paragraph(b: _Block, level: int) -> list[_Block]:
 def _promote_list(b: _Block, lines: list[str], level: int) -> list[_Block] | None:
     if b.tokens[0].type not in ("bullet_list_open", "ordered_list_open"):
         return None
-    items = [t for t in b.tokens if t.type == "list_item_open" and t.level == 1 and t.map]
+    spans = _item_spans(b.tokens)
+    items = [b.tokens[i] for i, _ in spans]
     firsts, answered = [], 0
-    for item in items:
-        i = b.tokens.index(item)
-        inline = next((t for t in b.tokens[i:] if t.type == "inline"), None)
+    for i, j in spans:
+        inline = next((t for t in b.tokens[i:j] if t.type == "inline"), None)
         text = inline.content.split("\n", 1)[0] if inline else ""
         firsts.append(text)
-        inner = [t for t in _item_tokens(b.tokens, i) if t.level == 2 and t.nesting >= 0]
+        if not T.reads_as_question(T.split_label(_unbold(text))[1]):
+            return None
+        inner = [t for t in b.tokens[i + 1 : j] if t.level == 2 and t.nesting >= 0]
         answered += len(inner) > 1 or (inline is not None and "\n" in inline.content)
     if not items or not all(T.reads_as_question(T.split_label(_unbold(t))[1]) for t in firsts):
         return None
@@ -322,15 +324,16 @@ def _promote_list(b: _Block, lines: list[str], level: int) -> list[_Block] | Non
     return out
 
 
-def _item_tokens(tokens: list[Token], i: int) -> list[Token]:
-    """The tokens inside the list item that opens at `i`."""
-    depth, out = 0, []
-    for t in tokens[i:]:
-        depth += t.nesting
-        if depth == 0:
-            break
-        out.append(t)
-    return out[1:]
+def _item_spans(tokens: list[Token]) -> list[tuple[int, int]]:
+    """(open, close) token indexes of the top-level items of a list block."""
+    spans, start = [], None
+    for k, t in enumerate(tokens):
+        if t.level == 1 and t.type == "list_item_open" and t.map:
+            start = k
+        elif t.level == 1 and t.type == "list_item_close" and start is not None:
+            spans.append((start, k))
+            start = None
+    return spans
 
 
 def _unbold(text: str) -> str:
@@ -343,17 +346,17 @@ def _is_comment(html: str) -> bool:
 
 
 def _drop_toc(blocks: list[_Block], lines: list[str]) -> list[_Block]:
-    """`[toc]` paragraphs and `<!-- TOC -->` … `<!-- /TOC -->` regions are noise."""
+    """Comments, `[toc]` paragraphs and `<!-- TOC -->` … `<!-- /TOC -->` regions are noise."""
     out: list[_Block] = []
     in_toc = False
     for b in blocks:
-        raw = "\n".join(lines[b.start : b.end])
-        if re.search(r"<!--\s*TOC\b", raw, re.I) and not re.search(r"<!--\s*/TOC", raw, re.I):
-            in_toc = True
+        if b.kind == "comment":
+            if re.search(r"<!--\s*/TOC", b.text, re.I):
+                in_toc = False
+            elif re.search(r"<!--\s*TOC\b", b.text, re.I):
+                in_toc = True
             continue
         if in_toc:
-            if re.search(r"<!--\s*/TOC", raw, re.I):
-                in_toc = False
             continue
         if b.kind == "paragraph" and re.fullmatch(r"\s*\\?\[\s*toc\s*\]\s*", b.text, re.I):
             continue
@@ -856,4 +859,5 @@ def _similar(a: str, card: Card | None) -> bool:
         return False
     import difflib
 
-    return difflib.SequenceMatcher(None, T.normalize(a), T.normalize(card.question)).ratio() > 0.5
+    sm = difflib.SequenceMatcher(None, T.normalize(a), T.normalize(card.question), autojunk=False)
+    return sm.quick_ratio() > 0.5 and sm.ratio() > 0.5

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from ..images import media_name
 from ..markup import pygments_css, render_inline, render_markdown
-from ..model import Card, Document, Section
+from ..model import Card, Document, FrozenMap, Section
 from . import RenderContext
 from .templating import environment, trusted
 
@@ -73,7 +73,7 @@ class HtmlRenderer:
         return [target]
 
     def page(self, doc: Document, ctx: RenderContext) -> str:
-        images = {i.src.strip(): i for c in doc.cards for i in c.images}
+        images = FrozenMap({i.src.strip(): i for c in doc.cards for i in c.images})
         uris = {media_name(i.path): _data_uri(i.path) for i in images.values() if i.path}
 
         anchors: dict[str, str] = {}

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from ..images import media_name
 from ..markup import pygments_css, render_inline, render_markdown
-from ..model import Card, Document
+from ..model import Card, Document, FrozenMap
 from . import RenderContext
 from .templating import environment, trusted
 
@@ -66,7 +66,7 @@ class PdfRenderer:
         return [target]
 
     def html(self, doc: Document, ctx: RenderContext, mode: str, lang: str, paper: str):
-        images = {i.src.strip(): i for c in doc.cards for i in c.images}
+        images = FrozenMap({i.src.strip(): i for c in doc.cards for i in c.images})
         files = {media_name(i.path): Path(i.path).as_uri() for i in images.values() if i.path}
         numbered = [c for s in doc.sections for c in s.cards]
         numbers = {c.key: n for n, c in enumerate(numbered, 1)}

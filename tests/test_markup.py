@@ -1,0 +1,52 @@
+"""The shared Markdown → HTML step: the Rust fast path renders exactly like the Python one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from qadeck import markup
+from qadeck.parse import parse_file, parse_text
+
+from .conftest import ROOT, SEED
+
+
+def corpus() -> list[str]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    answers = [c.answer for c in parse_file(SEED).cards]
+    answers += [t.answer for c in parse_file(SEED).cards for t in c.translations.values()]
+    answers += [c.answer for c in parse_text(generate.source(300), "b.md").cards]
+    for path in sorted((ROOT / "tests").rglob("*.md")):
+        try:
+            answers += [c.answer for c in parse_file(path, root=path.parent.parent).cards]
+        except Exception:  # noqa: BLE001 - bad inputs that refuse to parse have no answers
+            continue
+    answers += [
+        "x \"q\" & 'a' `c<d>`",
+        "~~s~~ [l](./n) [e](https://e.x)",
+        "1. a\n   ```\n   b\n   ```",
+    ]
+    return answers
+
+
+def test_fast_path_matches_python_renderer():
+    if markup._pyrs() is None:
+        pytest.skip("markdown-it-pyrs not installed")
+    used = 0
+    for source in corpus():
+        fast = markup._fast_render(source)
+        if fast is not None:
+            used += 1
+            assert fast == markup._render_slow(source), source
+    assert used > 300  # the fast path really serves most cards
+
+
+def test_render_is_cached_and_shared():
+    markup._render_cached.cache_clear()
+    text = "**缓存** 测试"
+    assert markup.render_markdown(text) is markup.render_markdown(text)
+    assert Path  # keep import used
