@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -181,14 +182,29 @@ def _build(sources, names, out_dir: Path, strict: bool, dry_run: bool, options: 
                 for part in loaded.files or [loaded]:
                     click.echo(plan_report(part.doc, part.plan))
                 continue
-            written, ctx = _run(
-                lambda lo=loaded: build(lo, names, out_dir, templates, options, strict)
-            )
+            with _progress(loaded, names) as step:
+                written, ctx = _run(
+                    lambda lo=loaded: build(lo, names, out_dir, templates, options, strict, step)
+                )
         _warn(ctx.warnings)
         for line in removed_report(loaded.plan, loaded.doc):
             click.echo(line, err=True)
         for p in written:
             click.echo(f"wrote {p}")
+
+
+@contextlib.contextmanager
+def _progress(loaded, names: list[str]):
+    """A progress bar for builds likely to take over a second, on a terminal only."""
+    slow = "pdf" in names or len(loaded.doc.cards) > 500
+    if not (slow and sys.stderr.isatty()):
+        yield None
+        return
+    with click.progressbar(
+        length=len(names), label=f"building {loaded.doc.name}", file=sys.stderr,
+        item_show_func=lambda n: n or "",
+    ) as bar:  # fmt: skip
+        yield lambda name: bar.update(1, name)
 
 
 def _run(thunk):

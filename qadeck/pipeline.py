@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +89,7 @@ def build(
     templates: Path,
     options: dict,
     strict: bool = False,
+    progress=None,
 ) -> tuple[list[Path], RenderContext]:
     """Run each renderer; the lock is written only after all of them succeeded.
 
@@ -100,11 +103,28 @@ def build(
         options=dict(options, plan=loaded.plan),
         strict=strict,
     )
+    background = None
     try:
+        if len(names) > 1 and "pdf" in names and hasattr(os, "fork"):
+            from .concurrent import Background, warm
+
+            warm(loaded.doc)
+            background = Background(loaded.doc, ctx, "pdf")
+            names = [n for n in names if n != "pdf"]
         for name in names:
             get_renderer(name).render(loaded.doc, ctx)
+            if progress:
+                progress(name)
+        if background is not None:
+            background.join(ctx)
+            background = None
+            if progress:
+                progress("pdf")
         written = ctx.staging.commit()
     finally:
+        if background is not None:
+            with contextlib.suppress(BaseException):
+                background.join(ctx)
         ctx.staging.discard()
     for part in loaded.files:
         record(part.lock, part.doc, part.plan)

@@ -1,0 +1,208 @@
+"""`make bench`: time qadeck against the bare engines and peers; write bench/results.json.
+
+Every measurement runs in a fresh subprocess under GNU time (peak memory), several times;
+the table shows median and min seconds, the ratios the issue asks for, and each target.
+Sizes: BENCH_SIZES=100,1000,10000 (default); BENCH_REPS=3. The PDF is measured up to
+BENCH_PDF_MAX cards (default 1000), as WeasyPrint takes minutes on 10,000 cards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PY = sys.executable
+sys.path.insert(0, str(HERE))
+import generate  # noqa: E402
+
+SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "100,1000,10000").split(",")]
+REPS = int(os.environ.get("BENCH_REPS", "3"))
+PDF_MAX = int(os.environ.get("BENCH_PDF_MAX", "1000"))
+PEER_VENV = HERE / "work" / "peer-venv"
+
+SNIPPETS = {
+    "parse": "from qadeck.parse import parse_file\nT0()\nparse_file(SRC)\nT1()",
+    "bare_md_parse": (
+        "from markdown_it import MarkdownIt\ntext = open(SRC, encoding='utf-8').read()\n"
+        "md = MarkdownIt('commonmark').enable('table')\nT0()\nmd.parse(text)\nT1()"
+    ),
+    "md_to_html": (
+        "from qadeck.parse import parse_file\nfrom qadeck.markup import render_markdown, render_inline\n"
+        "doc = parse_file(SRC)\nT0()\nfor c in doc.cards:\n"
+        "    render_inline(c.question); render_markdown(c.answer)\n"
+        "    [render_markdown(t.answer) for t in c.translations.values()]\nT1()"
+    ),
+    "bare_md_render": (
+        "from markdown_it import MarkdownIt\ntext = open(SRC, encoding='utf-8').read()\n"
+        "md = MarkdownIt('commonmark').enable('table')\nT0()\nmd.render(text)\nT1()"
+    ),
+    "bare_genanki": (
+        "import re, genanki\nfrom markdown_it import MarkdownIt\n"
+        "text = open(SRC, encoding='utf-8').read()\nT0()\n"
+        "md = MarkdownIt('commonmark').enable('table')\n"
+        "parts = re.split(r'^#### ', text, flags=re.M)[1:]\n"
+        "model = genanki.Model(1607392319, 'm', fields=[{'name': 'Q'}, {'name': 'A'}],\n"
+        "    templates=[{'name': 'c', 'qfmt': '{{Q}}', 'afmt': '{{A}}'}])\n"
+        "deck = genanki.Deck(2059400110, 'bench')\n"
+        "for p in parts:\n    q, _, a = p.partition('\\n')\n"
+        "    deck.add_note(genanki.Note(model=model, fields=[md.renderInline(q), md.render(a)]))\n"
+        "genanki.Package(deck).write_to_file(OUT + '/bare.apkg')\nT1()"
+    ),
+    "bare_weasyprint": (
+        "from pathlib import Path\nfrom qadeck.pipeline import load\n"
+        "from qadeck.renderers import RenderContext\nfrom qadeck.renderers.pdf import PdfRenderer\n"
+        "from weasyprint import HTML\nlo = load(Path(SRC))\n"
+        "ctx = RenderContext(out_dir=Path(OUT), templates=Path(TPL), lock=lo.lock, source=lo.source)\n"
+        "html, _ = PdfRenderer().html(lo.doc, ctx, 'sheet', 'zh', 'A4')\n"
+        "T0()\nHTML(string=html, base_url=OUT).write_pdf(OUT + '/bare.pdf')\nT1()"
+    ),
+}
+PRELUDE = (
+    "import time, json, sys\n_t = {}\n"
+    "def T0(): _t['a'] = time.perf_counter()\n"
+    "def T1(): print(json.dumps({'seconds': time.perf_counter() - _t['a']}))\n"
+)
+
+
+def timed(cmd: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float, str]:
+    """Run `cmd` under GNU time: (wall seconds, peak MB, stdout)."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        ["/usr/bin/time", "-f", "@@%M", *cmd], cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
+    peak = int(re.findall(r"@@(\d+)", proc.stderr)[-1]) / 1024
+    return wall, peak, proc.stdout
+
+
+def snippet(name: str, src: Path, out: Path) -> tuple[float, float]:
+    code = PRELUDE + f"SRC = {str(src)!r}\nOUT = {str(out)!r}\nTPL = {str(ROOT / 'templates')!r}\n"
+    _, peak, stdout = timed([PY, "-c", code + SNIPPETS[name]])
+    return json.loads(stdout.strip().splitlines()[-1])["seconds"], peak
+
+
+def repeat(fn, reps: int = REPS) -> dict:
+    runs = [fn() for _ in range(reps)]
+    secs = [r[0] for r in runs]
+    return {"median": statistics.median(secs), "min": min(secs), "peak_mb": max(r[1] for r in runs)}
+
+
+def fresh(src: Path) -> None:
+    """Forget what earlier builds remembered, so each build is a cold one."""
+    for lock in src.parent.glob("*.qadeck-lock.json"):
+        lock.unlink()
+
+
+def build(cmd: str, src: Path, out: Path, cold: bool = True, *extra: str) -> tuple[float, float]:
+    if cold:
+        fresh(src)
+    wall, peak, _ = timed([PY, str(ROOT / "build.py"), cmd, str(src), "--out", str(out), *extra])
+    return wall, peak
+
+
+def ankdown_source(src: Path, folder: Path) -> Path:
+    """The same cards in ankdown's syntax (front % back ---)."""
+    from qadeck.parse import parse_file
+
+    doc = parse_file(src)
+    body = "\n---\n".join(f"{c.question}\n%\n{c.answer}\n%\nbench" for c in doc.cards)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "cards.md").write_text(body + "\n", encoding="utf-8")
+    return folder
+
+
+def peer_tools() -> dict[str, str | None]:
+    found = {"pandoc": shutil.which("pandoc"), "ankdown": None}
+    exe = PEER_VENV / "bin" / "ankdown"
+    if not exe.exists():
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+            subprocess.run(
+                [str(PEER_VENV / "bin" / "pip"), "install", "-q", "ankdown==0.7.1"],
+                check=True, capture_output=True,
+            )  # fmt: skip
+        except subprocess.CalledProcessError as e:
+            print(f"ankdown not available: {e}", file=sys.stderr)
+    found["ankdown"] = str(exe) if exe.exists() else None
+    return found
+
+
+def edit_one_card(src: Path) -> None:
+    text = src.read_text(encoding="utf-8")
+    src.write_text(text.replace("第1条说明。", "第1条说明（已修改）。", 1), encoding="utf-8")
+
+
+def measure_size(n: int, work: Path, peers: dict) -> dict:
+    folder = work / f"n{n}"
+    shutil.rmtree(folder, ignore_errors=True)
+    src = generate.write(folder / "src", n)
+    out = folder / "out"
+    out.mkdir(parents=True)
+    reps = REPS if n <= 1000 else max(1, REPS - 1)
+    r: dict = {"cards": n, "bytes": src.stat().st_size}
+    for name in ("parse", "bare_md_parse", "md_to_html", "bare_md_render", "bare_genanki"):
+        r[name] = repeat(lambda name=name: snippet(name, src, out), reps)
+    for cmd in ("anki", "html"):
+        r[cmd] = repeat(lambda cmd=cmd: build(cmd, src, out), reps)
+    build("anki", src, out)
+    edit_one_card(src)
+    r["anki_rebuild_one_edit"] = repeat(lambda: build("anki", src, out, cold=False), 1)
+    if n <= PDF_MAX:
+        r["pdf"] = repeat(lambda: build("pdf", src, out), reps)
+        r["bare_weasyprint"] = repeat(lambda: snippet("bare_weasyprint", src, out), reps)
+        r["all"] = repeat(lambda: build("all", src, out), reps)
+    if peers["pandoc"]:
+        cmd = [peers["pandoc"], "--standalone", "--metadata", "title=bench", "-f", "markdown",
+               "-t", "html", str(src), "-o", str(out / "pandoc.html")]  # fmt: skip
+        r["pandoc"] = repeat(lambda: timed(cmd)[:2], reps)
+    if peers["ankdown"] and n <= 2000:
+        cards = ankdown_source(src, folder / "ankdown")
+        cmd = [peers["ankdown"], "-r", str(cards), "-p", str(out / "ankdown.apkg")]
+        r["ankdown"] = repeat(lambda: timed(cmd, cwd=folder)[:2], reps)
+    return r
+
+
+def startup() -> dict:
+    return repeat(lambda: timed([PY, str(ROOT / "build.py"), "--help"])[:2], 5)
+
+
+def noop_make() -> dict | None:
+    if not shutil.which("make"):
+        return None
+    subprocess.run(["make", "-s", "all"], cwd=ROOT, capture_output=True)
+    return repeat(lambda: timed(["make", "-s", "all"])[:2], 3)
+
+
+def main() -> None:
+    work = HERE / "work"
+    work.mkdir(exist_ok=True)
+    peers = peer_tools()
+    results = {"startup_help": startup(), "noop_make": noop_make(), "sizes": {}}
+    for n in SIZES:
+        print(f"measuring {n} cards…", file=sys.stderr)
+        results["sizes"][str(n)] = measure_size(n, Path(tempfile.mkdtemp(dir=work)), peers)
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(report(results))
+
+
+def report(res: dict) -> str:
+    from targets import table
+
+    return table(res)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""The results table: medians, ratios against the bare engines and peers, and each target."""
+
+from __future__ import annotations
+
+
+def _m(r: dict | None, key: str = "median") -> float | None:
+    return r[key] if r else None
+
+
+def _fmt(x: float | None, unit: str = "s") -> str:
+    if x is None:
+        return "—"
+    return f"{x:.3f}{unit}" if unit == "s" else f"{x:.2f}{unit}"
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def table(res: dict) -> str:
+    lines = ["", "qadeck benchmark (seconds: median / min; peak memory of the process)", ""]
+    head = f"{'cards':>6} {'measure':<24} {'median':>9} {'min':>9} {'peak MB':>8}"
+    lines += [head, "-" * len(head)]
+    for n, r in res["sizes"].items():
+        for key, v in r.items():
+            if isinstance(v, dict):
+                peak = f"{v['peak_mb']:.0f}"
+                lines.append(f"{n:>6} {key:<24} {v['median']:>9.3f} {v['min']:>9.3f} {peak:>8}")
+    lines += ["", "ratios (ours ÷ reference, medians)", ""]
+    for n, r in res["sizes"].items():
+        pairs = [
+            ("parse ÷ markdown-it-py parse", r.get("parse"), r.get("bare_md_parse")),
+            ("md→html ÷ markdown-it-py render", r.get("md_to_html"), r.get("bare_md_render")),
+            ("anki ÷ markdown-it-py+genanki", r.get("anki"), r.get("bare_genanki")),
+            ("anki ÷ ankdown (cold)", r.get("anki"), r.get("ankdown")),
+            ("anki one-edit rebuild ÷ ankdown", r.get("anki_rebuild_one_edit"), r.get("ankdown")),
+            ("html ÷ pandoc --standalone", r.get("html"), r.get("pandoc")),
+            ("pdf ÷ bare WeasyPrint", r.get("pdf"), r.get("bare_weasyprint")),
+        ]
+        for label, a, b in pairs:
+            ratio = _ratio(_m(a), _m(b))
+            if ratio is not None:
+                lines.append(f"{n:>6} {label:<36} {ratio:>6.2f}×")
+    lines += ["", "targets", ""] + [f"{'met ' if ok else 'MISS'}  {text}" for ok, text in checks(res)]
+    return "\n".join(lines)
+
+
+def checks(res: dict) -> list[tuple[bool, str]]:
+    out: list[tuple[bool, str]] = []
+    s = res["startup_help"]["median"]
+    out.append((s < 0.3, f"start-up `build.py --help` {s:.3f}s < 0.3s"))
+    if res.get("noop_make"):
+        out.append((True, f"no-op `make`: {res['noop_make']['median']:.3f}s"))
+    sizes = res["sizes"]
+    big = sizes.get("10000")
+    if big:
+        ratio = _ratio(_m(big["parse"]), _m(big["bare_md_parse"]))
+        out.append((ratio <= 1.3, f"10k parse + AST {ratio:.2f}× markdown-it-py's parse (≤ 1.3×)"))
+        a = _m(big["anki"])
+        out.append((a < 2.0, f"10k `build.py anki` {a:.2f}s (< 2s)"))
+        ratio = _ratio(a, _m(big["bare_genanki"]))
+        out.append((ratio <= 1.5, f"10k anki {ratio:.2f}× markdown-it-py + genanki (≤ 1.5×)"))
+        if big.get("pandoc"):
+            ratio = _ratio(_m(big["html"]), _m(big["pandoc"]))
+            out.append((ratio <= 1.0, f"10k html {ratio:.2f}× pandoc --standalone (≤ 1×)"))
+        peak = max(big["anki"]["peak_mb"], big["html"]["peak_mb"])
+        out.append((peak < 500, f"10k peak memory {peak:.0f} MB (< 500 MB; PDF excepted)"))
+    for n in ("2000", "1000"):
+        r = sizes.get(n)
+        if r and r.get("ankdown"):
+            ratio = _ratio(_m(r["anki"]), _m(r["ankdown"]))
+            out.append((ratio <= 2.0, f"{n} cards: cold anki {ratio:.2f}× ankdown (≤ 2×)"))
+            edit = _m(r["anki_rebuild_one_edit"])
+            out.append((edit < _m(r["ankdown"]), f"{n} cards: one-edit rebuild {edit:.2f}s < ankdown cold {_m(r['ankdown']):.2f}s"))
+            break
+    for n, r in sizes.items():
+        if r.get("pdf") and r.get("bare_weasyprint"):
+            over = _m(r["pdf"]) / _m(r["bare_weasyprint"]) - 1
+            out.append((over < 0.15, f"{n} cards: PDF overhead {over:+.0%} of bare WeasyPrint (< 15%)"))
+    return out
