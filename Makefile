@@ -57,6 +57,7 @@ fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest tests/test_fuzz.py
 
 bench: $(STAMP) $(SYS)
+	@command -v pandoc >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq pandoc >/dev/null; } || echo "pandoc missing: the pandoc comparison is skipped"
 	$(PY) bench/run.py
 
 clean:

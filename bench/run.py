@@ -66,6 +66,14 @@ SNIPPETS = {
         "html, _ = PdfRenderer().html(lo.doc, ctx, 'sheet', 'zh', 'A4')\n"
         "T0()\nHTML(string=html, base_url=OUT).write_pdf(OUT + '/bare.pdf')\nT1()"
     ),
+    # Our own share of a PDF build, in-process: parse + Markdown→HTML + templating.
+    "pdf_overhead": (
+        "from pathlib import Path\nimport weasyprint\nT0()\nfrom qadeck.pipeline import load\n"
+        "from qadeck.renderers import RenderContext\nfrom qadeck.renderers.pdf import PdfRenderer\n"
+        "lo = load(Path(SRC))\n"
+        "ctx = RenderContext(out_dir=Path(OUT), templates=Path(TPL), lock=lo.lock, source=lo.source)\n"
+        "html, _ = PdfRenderer().html(lo.doc, ctx, 'sheet', 'zh', 'A4')\nT1()"
+    ),
 }
 PRELUDE = (
     "import time, json, sys\n_t = {}\n"
@@ -163,6 +171,7 @@ def measure_size(n: int, work: Path, peers: dict) -> dict:
     if n <= PDF_MAX:
         r["pdf"] = repeat(lambda: build("pdf", src, out), reps)
         r["bare_weasyprint"] = repeat(lambda: snippet("bare_weasyprint", src, out), reps)
+        r["pdf_overhead"] = repeat(lambda: snippet("pdf_overhead", src, out), reps)
         r["all"] = repeat(lambda: build("all", src, out), reps)
     if peers["pandoc"]:
         cmd = [peers["pandoc"], "--standalone", "--metadata", "title=bench", "-f", "markdown",

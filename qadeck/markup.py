@@ -25,7 +25,10 @@ from .model import Image
 LANG_CODES = ("en", "zh", "ja", "ko", "fr", "de", "es", "ru", "pt", "it", "vi")
 _LANG_INFO = re.compile(r"^\s*(" + "|".join(LANG_CODES) + r")(?:-[A-Za-z]{2,4})?(\s|$)")
 _KEEP_TAGS = {"b", "i", "u", "em", "strong", "sub", "sup", "code", "kbd", "mark", "s", "del"}
-_DROP_TAGS = {"div", "center", "span", "p", "font", "section", "article", "figure", "a"}
+_DROP_TAGS = {
+    "div", "center", "span", "p", "font", "section", "article", "figure", "a", "details",
+    "summary", "small", "big",
+}  # fmt: skip
 _TAG = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>", re.S)
 _ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.I)
 MISSING_IMAGE = '<span class="missing-image" title="{title}">[image: {alt}]</span>'
@@ -35,27 +38,27 @@ def _validate_lang(params: str, *args) -> bool:
     return bool(_LANG_INFO.match(params))
 
 
-@lru_cache(maxsize=1)
-def block_parser() -> MarkdownIt:
-    """The shared configuration without the inline pass: the parser only needs block
-    structure and raw inline text, and skipping inline parsing halves its time."""
+def _configured() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable("table").enable("strikethrough")
     md.use(front_matter_plugin)
     md.use(container_plugin, name="lang", validate=_validate_lang)
     md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
-    md.core.ruler.disable("inline")
     return md
 
 
 @lru_cache(maxsize=1)
 def make_parser() -> MarkdownIt:
     """The shared markdown-it configuration (parser and renderer)."""
-    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
-    md.enable("table").enable("strikethrough")
-    md.use(front_matter_plugin)
-    md.use(container_plugin, name="lang", validate=_validate_lang)
-    md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
+    return _configured()
+
+
+@lru_cache(maxsize=1)
+def block_parser() -> MarkdownIt:
+    """The same configuration without the inline pass: the parser needs only the block
+    structure and raw inline text, and skipping inline parsing halves its time."""
+    md = _configured()
+    md.core.ruler.disable("inline")
     return md
 
 
@@ -190,9 +193,6 @@ def highlight(code: str, lang: str) -> str:
     return f'<div class="highlight"{cls}><pre><code>{body}</code></pre></div>\n'
 
 
-_RENDERER: _Renderer | None = None
-
-
 _FAST_BLOCKERS = re.compile(r"[$<]|!\[|:::|&#?\w+;|\\\S|\[[^\]]*\]\[|^\s*\[[^\]]+\]:", re.M)
 _NESTED = re.compile(r"^[ \t]{16,}\S|^[ \t]+(```|~~~)|^\s*(```|~~~).*`", re.M)
 _CODE = re.compile(r"^(```|~~~)[^\n`]*\n.*?^\1[ \t]*$|(`+)(?:(?!\2).)+?\2", re.M | re.S)
@@ -242,23 +242,20 @@ def render_markdown(source: str, images: Mapping[str, Image] | None = None) -> s
         return _render_slow(source, images)
 
 
+@lru_cache(maxsize=1)
+def _renderer() -> _Renderer:
+    return _Renderer(make_parser())
+
+
 def _render_slow(source: str, images: Mapping[str, Image] | None = None) -> str:
-    global _RENDERER
-    md = make_parser()
-    if _RENDERER is None:
-        _RENDERER = _Renderer(md)
-    env = {"images": images or {}}
-    return _RENDERER.render(md.parse(source, env), md.options, env)
+    md, env = make_parser(), {"images": images or {}}
+    return _renderer().render(md.parse(source, env), md.options, env)
 
 
 def render_inline(source: str, images: Mapping[str, Image] | None = None) -> str:
     """Inline Markdown (a question) → safe HTML without a wrapping <p>."""
-    global _RENDERER
-    md = make_parser()
-    if _RENDERER is None:
-        _RENDERER = _Renderer(md)
-    env = {"images": images or {}}
-    return _RENDERER.render(md.parseInline(source, env), md.options, env)
+    md, env = make_parser(), {"images": images or {}}
+    return _renderer().render(md.parseInline(source, env), md.options, env)
 
 
 def pygments_css(style: str, selector: str = ".highlight") -> str:

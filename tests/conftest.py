@@ -38,6 +38,21 @@ def workdir(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def deck_fields(apkg: Path) -> str:
+    """Every note's fields, read straight from the package's SQLite collection."""
+    import sqlite3
+    import zipfile
+
+    db = apkg.with_suffix(".anki2")
+    with zipfile.ZipFile(apkg) as z:
+        db.write_bytes(z.read("collection.anki2"))
+    con = sqlite3.connect(db)
+    try:
+        return "\n".join(r[0] for r in con.execute("select flds from notes"))
+    finally:
+        con.close()
+
+
 def write(tmp_path: Path, text: str, name: str = "notes.md") -> Path:
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from qadeck.cli import cli
+
+from .conftest import deck_fields
 
 HERE = Path(__file__).parent / "bad_inputs"
 CASES = sorted(c for c in HERE.glob("*.md") if c.name != "README.md")
@@ -25,17 +25,6 @@ def expectations(case: Path) -> dict[str, list[str]]:
         key, _, value = line.partition(": ")
         found.setdefault(key, []).append(value)
     return found
-
-
-def deck_fields(apkg: Path) -> str:
-    with zipfile.ZipFile(apkg) as z:
-        db = apkg.with_suffix(".anki2")
-        db.write_bytes(z.read("collection.anki2"))
-    con = sqlite3.connect(db)
-    try:
-        return "\n".join(r[0] for r in con.execute("select flds from notes"))
-    finally:
-        con.close()
 
 
 def test_corpus_is_big_enough():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,8 @@ from click.testing import CliRunner
 from qadeck.cli import cli
 from qadeck.parse import parse_file, parse_text
 from qadeck.text import split_label
+
+from .conftest import deck_fields
 
 NOTES = Path(__file__).parent / "fixtures" / "notes"
 
@@ -118,17 +119,6 @@ def test_math_stays_intact(tmp_path):
     assert page.count("<math") == 3 and "<msqrt>" in page
     text = pdf_text(tmp_path / "d" / "m.pdf")
     assert "\\sqrt{d}" in text and "O(n^2)" in text
-
-
-def deck_fields(apkg: Path) -> str:
-    db = apkg.with_suffix(".anki2")
-    with zipfile.ZipFile(apkg) as z:
-        db.write_bytes(z.read("collection.anki2"))
-    con = sqlite3.connect(db)
-    try:
-        return "\n".join(r[0] for r in con.execute("select flds from notes"))
-    finally:
-        con.close()
 
 
 def pdf_text(path: Path) -> str:
