@@ -1,0 +1,248 @@
+"""Markdown-it tokens → blocks with line ranges → a heading tree.
+
+Questions written without headings (bold lines, `问题：`/`Q:` paragraphs, list items with
+nested answers) are promoted to pseudo-headings here; noise (comments, `[toc]`, TOC regions)
+is dropped. Nothing here decides what is a card: `outline.py` does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+from . import text as T
+from .errors import Diagnostics
+
+
+@dataclass
+class Block:
+    kind: str  # heading | hr | container | paragraph | other
+    start: int  # 0-based first line
+    end: int  # 0-based, exclusive
+    tokens: list[Token]
+    level: int = 0
+    text: str = ""
+    closed: bool = True
+    raw: str | None = None  # source text when it is not lines[start:end] (dedented list items)
+
+
+@dataclass
+class Node:
+    block: Block | None
+    level: int
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+    body: list[Block] = field(default_factory=list)
+    after_rule: list[Block] = field(default_factory=list)
+    ruled: bool = False
+
+    @property
+    def raw_title(self) -> str:
+        return self.block.text if self.block else ""
+
+    @property
+    def line(self) -> int:
+        return self.block.start + 1 if self.block else 1
+
+
+def check_fences(tokens: list[Token], lines: list[str], diags: Diagnostics) -> None:
+    """A fence that is never closed swallows every question after it: say where it opened."""
+    for tok in tokens:
+        if tok.type != "fence" or not tok.map:
+            continue
+        start, end = tok.map
+        last = lines[end - 1].strip() if end - 1 > start else ""
+        marker = tok.markup[0] * len(tok.markup)
+        if not (last.startswith(marker) and last.strip(marker[0]) == ""):
+            col = len(lines[start]) - len(lines[start].lstrip()) + 1
+            diags.error(start + 1, col, f"code block opened with {tok.markup} is never closed")
+
+
+def to_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
+    """Group level-0 tokens into blocks with their line ranges."""
+    out: list[Block] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        j = i
+        if tok.nesting == 1:
+            depth = 0
+            while j < len(tokens):
+                depth += tokens[j].nesting
+                if depth == 0:
+                    break
+                j += 1
+        group = tokens[i : j + 1]
+        start, end = tok.map or (0, 0)
+        if tok.type == "heading_open":
+            out.append(Block("heading", start, end, group, int(tok.tag[1]), group[1].content))
+        elif tok.type == "hr":
+            out.append(Block("hr", start, end, group))
+        elif tok.type == "container_lang_open":
+            closed = end < len(lines) and re.fullmatch(r"\s*:{3,}\s*", lines[end]) is not None
+            out.append(
+                Block("container", start, end + (1 if closed else 0), group, 0, tok.info, closed)
+            )
+        elif tok.type == "paragraph_open":
+            out.append(Block("paragraph", start, end, group, text=group[1].content))
+        elif tok.type == "html_block" and _is_comment(tok.content):
+            out.append(Block("comment", start, end, group, text=tok.content))
+        else:
+            out.append(Block("other", start, end, group))
+        i = j + 1
+    return _promote_questions(_drop_toc(out, lines), lines)
+
+
+_QA_PREFIX = re.compile(
+    r"^\s*(?:\*\*|__)?\s*(问题|问|Q\d{0,3}|Question)\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.+?)"
+    r"\s*(?:\*\*|__)?\s*$",
+    re.I,
+)
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?!\s)(.+?)\1\s*[:：]?\s*$")
+
+
+def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
+    """Questions written without headings become pseudo-headings one level below the
+    current heading: a bold line that reads as a question (`**1.2 …是什么？**`), a
+    `问题：…`/`Q: …` paragraph, and list items that are questions with answers nested under
+    them. Inside an answer (under a question heading) nothing is promoted."""
+    out: list[Block] = []
+    level, in_question = 0, False
+    for b in blocks:
+        if b.kind == "heading" and b.tokens:
+            level, in_question = b.level, T.reads_as_question(T.split_label(b.text)[1])
+            out.append(b)
+            continue
+        if in_question or b.kind not in ("paragraph", "other"):
+            out.append(b)
+            continue
+        if b.kind == "paragraph":
+            out.extend(_promote_paragraph(b, level))
+        else:
+            out.extend(_promote_list(b, lines, level) or [b])
+    return out
+
+
+def _promote_paragraph(b: Block, level: int) -> list[Block]:
+    first = b.text.split("\n", 1)[0]
+    m = _QA_PREFIX.match(first)
+    if m:
+        label = m.group(1) if m.group(1)[:1] in "Qq" and len(m.group(1)) > 1 else ""
+        text = f"{label}: {m.group(2)}" if label else m.group(2)
+    else:
+        bold = _BOLD_LINE.match(first)
+        if not bold or not T.reads_as_question(T.split_label(bold.group(2))[1]):
+            return [b]
+        text = bold.group(2)
+    head = Block("heading", b.start, b.start + 1, [], level + 1, text)
+    rest = [Block("paragraph", b.start + 1, b.end, b.tokens)] if b.end > b.start + 1 else []
+    return [head, *rest]
+
+
+def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
+    if b.tokens[0].type not in ("bullet_list_open", "ordered_list_open"):
+        return None
+    spans = _item_spans(b.tokens)
+    items = [b.tokens[i] for i, _ in spans]
+    firsts, answered = [], 0
+    for i, j in spans:
+        inline = next((t for t in b.tokens[i:j] if t.type == "inline"), None)
+        text = inline.content.split("\n", 1)[0] if inline else ""
+        firsts.append(text)
+        if not T.reads_as_question(T.split_label(_unbold(text))[1]):
+            return None
+        inner = [t for t in b.tokens[i + 1 : j] if t.level == 2 and t.nesting >= 0]
+        answered += len(inner) > 1 or (inline is not None and "\n" in inline.content)
+    if not items or not all(T.reads_as_question(T.split_label(_unbold(t))[1]) for t in firsts):
+        return None
+    if answered == 0:
+        return None
+    out: list[Block] = []
+    for item, first in zip(items, firsts, strict=True):
+        s, e = item.map
+        label = f"{item.info}. " if item.info else ""
+        out.append(Block("heading", s, s + 1, [], level + 1, label + _unbold(first)))
+        body = [ln for ln in lines[s + 1 : e]]
+        while body and not body[-1].strip():
+            body.pop()
+        if body:
+            indent = min(len(ln) - len(ln.lstrip()) for ln in body if ln.strip())
+            raw = "\n".join(ln[indent:] for ln in body)
+            out.append(Block("paragraph", s + 1, e, [], raw=raw))
+    return out
+
+
+def _item_spans(tokens: list[Token]) -> list[tuple[int, int]]:
+    """(open, close) token indexes of the top-level items of a list block."""
+    spans, start = [], None
+    for k, t in enumerate(tokens):
+        if t.level == 1 and t.type == "list_item_open" and t.map:
+            start = k
+        elif t.level == 1 and t.type == "list_item_close" and start is not None:
+            spans.append((start, k))
+            start = None
+    return spans
+
+
+def _unbold(text: str) -> str:
+    m = re.fullmatch(r"\s*(\*\*|__)(.+?)\1\s*", text)
+    return m.group(2) if m else text
+
+
+def _is_comment(html: str) -> bool:
+    return bool(re.fullmatch(r"\s*(<!--.*?-->\s*)+", html, re.S))
+
+
+def _drop_toc(blocks: list[Block], lines: list[str]) -> list[Block]:
+    """Comments, `[toc]` paragraphs and `<!-- TOC -->` … `<!-- /TOC -->` regions are noise."""
+    out: list[Block] = []
+    in_toc = False
+    for b in blocks:
+        if b.kind == "comment":
+            if re.search(r"<!--\s*/TOC", b.text, re.I):
+                in_toc = False
+            elif re.search(r"<!--\s*TOC\b", b.text, re.I):
+                in_toc = True
+            continue
+        if in_toc:
+            continue
+        if b.kind == "paragraph" and re.fullmatch(r"\s*\\?\[\s*toc\s*\]\s*", b.text, re.I):
+            continue
+        if b.kind == "other" and _is_empty_anchor_list(b):
+            continue
+        out.append(b)
+    return out
+
+
+def _is_empty_anchor_list(b: Block) -> bool:
+    inline = [t for t in b.tokens if t.type == "inline"]
+    return bool(inline) and all(
+        re.fullmatch(r"\s*\[[^\]]*\]\(#[^)]*\)\s*", t.content) for t in inline
+    )
+
+
+def heading_tree(blocks: list[Block]) -> Node:
+    root = Node(None, 0)
+    stack = [root]
+    for b in blocks:
+        if b.kind == "heading":
+            while stack[-1].level >= b.level:
+                stack.pop()
+            node = Node(b, b.level, stack[-1])
+            stack[-1].children.append(node)
+            stack.append(node)
+        elif b.kind == "hr":
+            for n in stack:
+                n.ruled = n.ruled or n is stack[-1]
+            stack[-1].ruled = True
+        elif stack[-1].ruled:
+            stack[-1].after_rule.append(b)
+        else:
+            stack[-1].body.append(b)
+    return root
+
+
+def has_content(blocks: list[Block]) -> bool:
+    return any(b.kind != "container" for b in blocks)
