@@ -46,11 +46,11 @@ check: $(STAMP)
 	$(PY) build.py check $(SOURCES)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check qadeck tests build.py
+	$(VENV)/bin/ruff check qadeck tests bench build.py
 	$(VENV)/bin/ruff format --check qadeck tests build.py
 
 test: $(STAMP) $(SYS)
-	$(VENV)/bin/ruff check qadeck tests build.py
+	$(VENV)/bin/ruff check qadeck tests bench build.py
 	$(PY) -m pytest
 
 fuzz: $(STAMP)

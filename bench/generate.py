@@ -19,16 +19,17 @@ def card(i: int, rng: random.Random) -> str:
             + "".join(f"- **要素{j}（Item {j}）**：说明 {rng.randint(1, 999)}\n" for j in range(5))
         )
     elif kind == 1:
-        body = "1. **第一步**：收集数据\n2. **第二步**：训练模型\n3. **第三步**：评估 `List<String>`\n"
-    elif kind == 2:
         body = (
-            "| 维度 | 预训练 | 微调 |\n|------|--------|------|\n"
-            + "".join(f"| **行{j}** | 值{j} | 值{j + 1} |\n" for j in range(4))
+            "1. **第一步**：收集数据\n2. **第二步**：训练模型\n3. **第三步**：评估 `List<String>`\n"
+        )
+    elif kind == 2:
+        body = "| 维度 | 预训练 | 微调 |\n|------|--------|------|\n" + "".join(
+            f"| **行{j}** | 值{j} | 值{j + 1} |\n" for j in range(4)
         )
     elif kind == 3:
         body = (
-            "**典型数据格式：**\n```json\n{\n  \"instruction\": \"写一首诗\",\n"
-            f"  \"output\": \"第{i}首\",\n  \"history\": []\n}}\n```\n"
+            '**典型数据格式：**\n```json\n{\n  "instruction": "写一首诗",\n'
+            f'  "output": "第{i}首",\n  "history": []\n}}\n```\n'
         )
     else:
         body = f"目标是通过最大化累积奖励来学习最优策略，公式 $r_t = {i}$。\n\n- 挑战：奖励黑客\n"
@@ -51,6 +52,15 @@ def source(n_cards: int, seed: int = 7) -> str:
         parts.append("\n---\n")
         parts += [card(i, rng) + "\n" for i in ids]
     return "\n".join(parts)
+
+
+def write_folder(folder: Path, n_files: int, cards_per_file: int) -> Path:
+    """A notes folder like a user's: numbered sub-folders of files (natural order matters)."""
+    for f in range(1, n_files + 1):
+        sub = folder / f"{(f - 1) // 10 + 1}.x-专题"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"{f}-笔记.md").write_text(source(cards_per_file, seed=f), encoding="utf-8")
+    return folder
 
 
 def write(folder: Path, n_cards: int) -> Path:

@@ -195,11 +195,27 @@ def noop_make() -> dict | None:
     return repeat(lambda: timed(["make", "-s", "all"])[:2], 3)
 
 
+def folder_of_100(work: Path) -> dict:
+    """`build.py all` on a 100-file folder (20 cards each), cold."""
+    folder = generate.write_folder(Path(tempfile.mkdtemp(dir=work)) / "notes", 100, 20)
+
+    def run() -> tuple[float, float]:
+        for lock in folder.rglob("*lock.json"):
+            lock.unlink()
+        return timed(
+            [PY, str(ROOT / "build.py"), "all", str(folder), "--out", str(folder.parent / "out")]
+        )[:2]
+
+    return repeat(run, 1)
+
+
 def main() -> None:
     work = HERE / "work"
     work.mkdir(exist_ok=True)
     peers = peer_tools()
     results = {"startup_help": startup(), "noop_make": noop_make(), "sizes": {}}
+    if os.environ.get("BENCH_FOLDER", "1") == "1":
+        results["folder_100_files_all"] = folder_of_100(work)
     for n in SIZES:
         print(f"measuring {n} cards…", file=sys.stderr)
         results["sizes"][str(n)] = measure_size(n, Path(tempfile.mkdtemp(dir=work)), peers)

@@ -41,7 +41,9 @@ def table(res: dict) -> str:
             ratio = _ratio(_m(a), _m(b))
             if ratio is not None:
                 lines.append(f"{n:>6} {label:<36} {ratio:>6.2f}×")
-    lines += ["", "targets", ""] + [f"{'met ' if ok else 'MISS'}  {text}" for ok, text in checks(res)]
+    lines += ["", "targets", ""] + [
+        f"{'met ' if ok else 'MISS'}  {text}" for ok, text in checks(res)
+    ]
     return "\n".join(lines)
 
 
@@ -51,6 +53,9 @@ def checks(res: dict) -> list[tuple[bool, str]]:
     out.append((s < 0.3, f"start-up `build.py --help` {s:.3f}s < 0.3s"))
     if res.get("noop_make"):
         out.append((True, f"no-op `make`: {res['noop_make']['median']:.3f}s"))
+    if res.get("folder_100_files_all"):
+        t = res["folder_100_files_all"]["median"]
+        out.append((t < 60, f"`all` on a 100-file folder (2,000 cards) {t:.1f}s (< 60s)"))
     sizes = res["sizes"]
     big = sizes.get("10000")
     if big:
@@ -71,10 +76,20 @@ def checks(res: dict) -> list[tuple[bool, str]]:
             ratio = _ratio(_m(r["anki"]), _m(r["ankdown"]))
             out.append((ratio <= 2.0, f"{n} cards: cold anki {ratio:.2f}× ankdown (≤ 2×)"))
             edit = _m(r["anki_rebuild_one_edit"])
-            out.append((edit < _m(r["ankdown"]), f"{n} cards: one-edit rebuild {edit:.2f}s < ankdown cold {_m(r['ankdown']):.2f}s"))
+            out.append(
+                (
+                    edit < _m(r["ankdown"]),
+                    f"{n} cards: one-edit rebuild {edit:.2f}s < ankdown cold {_m(r['ankdown']):.2f}s",
+                )
+            )
             break
     for n, r in sizes.items():
         if r.get("pdf_overhead") and r.get("bare_weasyprint"):
             over = _m(r["pdf_overhead"]) / _m(r["bare_weasyprint"])
-            out.append((over < 0.15, f"{n} cards: PDF overhead (parse+markup+templating) {over:.0%} of the bare WeasyPrint render (< 15%)"))
+            out.append(
+                (
+                    over < 0.15,
+                    f"{n} cards: PDF overhead (parse+markup+templating) {over:.0%} of the bare WeasyPrint render (< 15%)",
+                )
+            )
     return out

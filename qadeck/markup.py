@@ -254,6 +254,10 @@ def _render_slow(source: str, images: Mapping[str, Image] | None = None) -> str:
 
 def render_inline(source: str, images: Mapping[str, Image] | None = None) -> str:
     """Inline Markdown (a question) → safe HTML without a wrapping <p>."""
+    if "\n" not in source and source == source.strip():
+        fast = _fast_render(source)
+        if fast and fast.startswith("<p>") and fast.endswith("</p>\n") and fast.count("<p>") == 1:
+            return fast[3:-5]
     md, env = make_parser(), {"images": images or {}}
     return _renderer().render(md.parseInline(source, env), md.options, env)
 

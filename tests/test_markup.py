@@ -50,3 +50,22 @@ def test_render_is_cached_and_shared():
     text = "**缓存** 测试"
     assert markup.render_markdown(text) is markup.render_markdown(text)
     assert Path  # keep import used
+
+
+def test_fast_inline_path_matches():
+    if markup._pyrs() is None:
+        pytest.skip("markdown-it-pyrs not installed")
+    questions = [c.question for c in parse_file(SEED).cards]
+    questions += [
+        "- 列表？",
+        "# 标题",
+        "> 引用",
+        "1. 编号",
+        "**粗体** `code` [l](./x)",
+        "a  b",
+        "   缩进",
+    ]
+    md = markup.make_parser()
+    for q in questions:
+        slow = markup._renderer().render(md.parseInline(q, {"images": {}}), md.options, {})
+        assert markup.render_inline(q) == slow, q

@@ -168,7 +168,9 @@ def _write_package(package, media: dict[str, str], tmp_target: Path, timestamp: 
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(db_path)
-        package.write_to_db(conn.cursor(), timestamp, itertools.count(timestamp * 1000))
+        _write_collection(
+            conn.cursor(), package.decks, timestamp, itertools.count(timestamp * 1000)
+        )
         conn.commit()
         conn.close()
         names = sorted(media)
@@ -178,6 +180,28 @@ def _write_package(package, media: dict[str, str], tmp_target: Path, timestamp: 
             _add(z, "media", json.dumps(index, ensure_ascii=False).encode())
             for i, name in enumerate(names):
                 _add(z, str(i), Path(media[name]).read_bytes())
+
+
+def _write_collection(cursor, decks: list, timestamp: int, id_gen) -> None:
+    """genanki's Package.write_to_db, writing the decks and note types JSON once instead of
+    once per deck (a deck per section made that quadratic)."""
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    cursor.executescript(APKG_SCHEMA)
+    cursor.executescript(APKG_COL)
+    decks_json, models_json = cursor.execute("SELECT decks, models FROM col").fetchone()
+    all_decks, models = json.loads(decks_json), json.loads(models_json)
+    for deck in decks:
+        all_decks[str(deck.deck_id)] = deck.to_json()
+        for model in {id(n.model): n.model for n in deck.notes}.values():
+            models[str(model.model_id)] = model.to_json(timestamp, deck.deck_id)
+    cursor.execute(
+        "UPDATE col SET decks = ?, models = ?", (json.dumps(all_decks), json.dumps(models))
+    )
+    for deck in decks:
+        for note in deck.notes:
+            note.write_to_db(cursor, timestamp, deck.deck_id, id_gen)
 
 
 def _add(z: zipfile.ZipFile, name: str, data: bytes) -> None:
