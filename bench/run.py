@@ -63,7 +63,7 @@ SNIPPETS = {
         "from qadeck.renderers import RenderContext\nfrom qadeck.renderers.pdf import PdfRenderer\n"
         "from weasyprint import HTML\nlo = load(Path(SRC))\n"
         "ctx = RenderContext(out_dir=Path(OUT), templates=Path(TPL), lock=lo.lock, source=lo.source)\n"
-        "html, _ = PdfRenderer().html(lo.doc, ctx, 'sheet', 'zh', 'A4')\n"
+        "html = PdfRenderer().html(lo.doc, ctx, 'sheet', 'zh', 'A4')[0][0]\n"
         "T0()\nHTML(string=html, base_url=OUT).write_pdf(OUT + '/bare.pdf')\nT1()"
     ),
     # Our own share of a PDF build, in-process: parse + Markdown→HTML + templating.
@@ -72,7 +72,7 @@ SNIPPETS = {
         "from qadeck.renderers import RenderContext\nfrom qadeck.renderers.pdf import PdfRenderer\n"
         "lo = load(Path(SRC))\n"
         "ctx = RenderContext(out_dir=Path(OUT), templates=Path(TPL), lock=lo.lock, source=lo.source)\n"
-        "html, _ = PdfRenderer().html(lo.doc, ctx, 'sheet', 'zh', 'A4')\nT1()"
+        "html = PdfRenderer().html(lo.doc, ctx, 'sheet', 'zh', 'A4')[0][0]\nT1()"
     ),
 }
 PRELUDE = (

@@ -122,3 +122,28 @@ def test_page_previews(pdfs):
         prefix = PREVIEW / f"pdf-{key}"
         subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdfs[key]), str(prefix)], check=True)
     assert (PREVIEW / "pdf-sheet-1.png").stat().st_size > 20000
+
+
+def test_large_sheet_renders_in_parallel_with_right_page_numbers(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    from qadeck.renderers.pdf import PARALLEL_MIN
+
+    src = generate.write(tmp_path, PARALLEL_MIN + 10)
+    result = CliRunner().invoke(
+        cli, ["pdf", str(src), "--out", str(tmp_path / "out")], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    pages = pages_text(tmp_path / "out" / f"{src.stem}.pdf")
+    total = len(pages)
+    assert total > 4
+    for i, text in enumerate(pages, 1):
+        assert re.search(rf"(^|\s){i} / {total}(\s|$)", text), (i, text[-80:])
+    text = squash("".join(pages))
+    from qadeck.parse import parse_file
+
+    for card in parse_file(src).cards:
+        assert squash(card.question) in text

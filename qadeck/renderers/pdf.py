@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -16,6 +17,7 @@ from . import RenderContext
 from .templating import environment, trusted
 
 PAPER = {"a4": "A4", "letter": "letter"}
+PARALLEL_MIN = 150  # cards from which the sheet is rendered in parallel chunks
 SHORT = 700  # characters of answer Markdown below which a card is never split
 _XREF = re.compile(r'<a href="[^"]*" class="xref">(.*?)</a>', re.S)
 _MATH = re.compile(r'<(span|div) class="math">\\[(\[](.*?)\\[)\]]</\1>', re.S)
@@ -60,12 +62,23 @@ class PdfRenderer:
         mode = ctx.options.get("mode", "sheet")
         lang = ctx.options.get("lang", "zh")
         paper = PAPER[ctx.options.get("paper", "a4")]
-        html_text, images = self.html(doc, ctx, mode, lang, paper)
         target = ctx.out_dir / output_name(doc, mode, lang)
-        write_pdf(html_text, target, ctx, allowed=[ctx.source.parent, ctx.templates])
+        allowed = [ctx.source.parent, ctx.templates]
+        if len(doc.cards) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+            from .pdf_parallel import write_parallel
+
+            pages = self.html(doc, ctx, mode, lang, paper, chunks=os.cpu_count() or 2)[0]
+            write_parallel(pages, target, ctx, allowed, paper)
+        else:
+            html_text = self.html(doc, ctx, mode, lang, paper)[0][0]
+            write_pdf(html_text, target, ctx, allowed=allowed)
         return [target]
 
-    def html(self, doc: Document, ctx: RenderContext, mode: str, lang: str, paper: str):
+    def html(
+        self, doc: Document, ctx: RenderContext, mode: str, lang: str, paper: str, chunks: int = 1
+    ) -> tuple[list[str], FrozenMap]:
+        """The sheet as one HTML page, or as `chunks` pages of whole sections for parallel
+        rendering (page numbers are then stamped after joining)."""
         images = FrozenMap({i.src.strip(): i for c in doc.cards for i in c.images})
         files = {media_name(i.path): Path(i.path).as_uri() for i in images.values() if i.path}
         numbered = [c for s in doc.sections for c in s.cards]
@@ -114,24 +127,53 @@ class PdfRenderer:
         css = (ctx.templates / "pdf" / "sheet.css").read_text(encoding="utf-8")
         css = f"@page {{ size: {paper}; }}\n" + css + pygments_css("friendly", ".highlight")
         title_en = doc.options.get("title_en", "")
-        page = (
-            environment(ctx.templates / "pdf")
-            .get_template("sheet.html.j2")
-            .render(
-                title=doc.title if lang != "en" else (title_en or doc.title),
-                title_en=title_en,
-                lang=lang,
-                lang_attr="en" if lang == "en" else "zh-CN",
-                mode=mode,
-                css=trusted(css),
-                card_count=len(numbered),
-                changed=changed_date(ctx.source),
-                sections=sections,
-                answers=answers,
-                glossary=[t for t in doc.glossary if t.en or t.abbr],
+        title = doc.title if lang != "en" else (title_en or doc.title)
+        template = environment(ctx.templates / "pdf").get_template("sheet.html.j2")
+        common = dict(
+            title=title, title_en=title_en, lang=lang, mode=mode, card_count=len(numbered),
+            lang_attr="en" if lang == "en" else "zh-CN", changed=changed_date(ctx.source),
+        )  # fmt: skip
+        glossary = [t for t in doc.glossary if t.en or t.abbr]
+        parts = _split(sections, chunks)
+        pages = []
+        for k, part in enumerate(parts):
+            last, extra = k == len(parts) - 1, ""
+            if len(parts) > 1:  # page numbers are stamped on the joined PDF instead
+                extra = "@page { @bottom-center { content: none; } }\n"
+                if k:
+                    header = f'"{_css_string(title)}"'
+                    extra += f"@page :first {{ @top-left {{ content: {header}; }} }}\n"
+            pages.append(
+                template.render(
+                    **common,
+                    css=trusted(css + extra),
+                    sections=part,
+                    show_title=k == 0,
+                    answers=answers if last else [],
+                    glossary=glossary if last else [],
+                )  # fmt: skip
             )
-        )
-        return page, images
+        return pages, images
+
+
+def _split(sections: list[dict], chunks: int) -> list[list[dict]]:
+    """Whole sections in `chunks` runs of about equal card counts (at least one run)."""
+    if chunks <= 1 or len(sections) < 2:
+        return [sections]
+    sizes = [sum(1 for e in s["entries"] if e["kind"] == "card") for s in sections]
+    per = sum(sizes) / chunks
+    parts: list[list[dict]] = [[]]
+    count = 0
+    for s, n in zip(sections, sizes, strict=True):
+        if count >= per * len(parts) and len(parts) < chunks:
+            parts.append([])
+        parts[-1].append(s)
+        count += n
+    return [p for p in parts if p]
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
 def _heading_item(title: str, label: str, en, lang: str) -> dict:
