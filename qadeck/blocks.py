@@ -26,6 +26,7 @@ class Block:
     text: str = ""
     closed: bool = True
     raw: str | None = None  # source text when it is not lines[start:end] (dedented list items)
+    origin: str = "heading"  # for promoted questions: "bold", "prefix" or "list"
 
 
 @dataclass
@@ -128,6 +129,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
 def _promote_paragraph(b: Block, level: int) -> list[Block]:
     first = b.text.split("\n", 1)[0]
     m = _QA_PREFIX.match(first)
+    origin = "prefix" if m else "bold"
     if m:
         label = m.group(1) if m.group(1)[:1] in "Qq" and len(m.group(1)) > 1 else ""
         text = f"{label}: {m.group(2)}" if label else m.group(2)
@@ -136,7 +138,7 @@ def _promote_paragraph(b: Block, level: int) -> list[Block]:
         if not bold or not T.reads_as_question(T.split_label(bold.group(2))[1]):
             return [b]
         text = bold.group(2)
-    head = Block("heading", b.start, b.start + 1, [], level + 1, text)
+    head = Block("heading", b.start, b.start + 1, [], level + 1, text, origin=origin)
     rest = [Block("paragraph", b.start + 1, b.end, b.tokens)] if b.end > b.start + 1 else []
     return [head, *rest]
 
@@ -163,7 +165,7 @@ def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
     for item, first in zip(items, firsts, strict=True):
         s, e = item.map
         label = f"{item.info}. " if item.info else ""
-        out.append(Block("heading", s, s + 1, [], level + 1, label + _unbold(first)))
+        out.append(Block("heading", s, s + 1, [], level + 1, label + _unbold(first), origin="list"))
         body = [ln for ln in lines[s + 1 : e]]
         while body and not body[-1].strip():
             body.pop()

@@ -64,7 +64,7 @@ def find_images(
     """Resolve every image in `blocks`; report unsafe, remote and missing ones."""
     found: list[Image] = []
     for b in blocks:
-        if b.kind in ("container", "heading") or (b.tokens and b.tokens[0].type == "fence"):
+        if b.kind == "container" or (b.tokens and b.tokens[0].type == "fence"):
             continue
         for src, line, col in image_sources(lines, b.start, b.end):
             found.append(resolve_image(src, Span(path, line, col), base_dir, diags, root))

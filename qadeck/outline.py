@@ -198,7 +198,11 @@ class OutlineBuilder:
             notes.extend(node.body + node.after_rule + self.descendant_blocks(node))
             return
         if question and not below:
-            reason = "reads as a question"
+            reason = {
+                "bold": "a bold line that reads as a question",
+                "prefix": "a `问题：`/`Q:` paragraph",
+                "list": "a list item that reads as a question, with its answer nested",
+            }.get(node.block.origin, "reads as a question")
             if node.children:
                 reason += "; its sub-headings belong to the answer"
             self.decide(node, "card", reason)
@@ -276,7 +280,8 @@ class OutlineBuilder:
             group=group,
             tags=tuple(tags),
             translations=FrozenMap(translations),
-            images=tuple(self.images(answer_blocks, node)),
+            images=tuple(self.images([node.block, *answer_blocks], node)),
+            origin=node.block.origin,
             explicit_key=explicit,
             namespace=str(self.options.get("id") or self.name),
         )

@@ -66,6 +66,27 @@ def test_bold_line_questions_but_not_bold_labels():
     assert "**2.5D 张量并行**" in cards[0][2] and "**思路**" in cards[0][2]
 
 
+def test_promoted_questions_say_where_they_came_from():
+    doc = parse_text(
+        "## 章\n\n**1. 什么是A？**\n答\n\n问题：什么是B？\n\n答：B\n\n- 什么是C？\n  C\n", "x.md"
+    )
+    assert [c.origin for c in doc.cards] == ["bold", "prefix", "list"]
+    reasons = [d.reason for d in doc.decisions if d.kind == "card"]
+    assert reasons[0].startswith("a bold line") and "list item" in reasons[2]
+
+
+def test_images_in_questions_are_packaged(tmp_path):
+    (tmp_path / "a.png").write_bytes((NOTES / "2.x-基础" / "images" / "attn.png").read_bytes())
+    src = tmp_path / "q.md"
+    src.write_text("## 图\n\n### 1. 这张图 ![图](a.png) 是什么？\n答\n", encoding="utf-8")
+    card = parse_file(src).cards[0]
+    assert [i.src for i in card.images] == ["a.png"] and card.images[0].path
+    result = CliRunner().invoke(cli, ["html", str(src), "--out", str(tmp_path / "d")])
+    assert result.exit_code == 0 and "data:image/png;base64," in (
+        tmp_path / "d" / "q.html"
+    ).read_text("utf-8")
+
+
 def test_question_answer_prefixes():
     cards = cards_of(
         "## 章\n\n问题：池化有什么作用？\n\n答：降低分辨率。\n\nQ: What is ZeRO?\n\nA: Sharding.\n"
