@@ -56,7 +56,7 @@ class OutlineBuilder:
         self.base_dir = base_dir
         self.options = options
         self.name = name
-        self.decisions: list[Decision] = []
+        self.decisions: dict[int, Decision] = {}  # by line: a later decision replaces one
         self.keys: dict[str, int] = {}
         self._q_cache: dict[int, bool] = {}
 
@@ -83,7 +83,9 @@ class OutlineBuilder:
         return any(has_content(c.body) or self.has_content_below(c) for c in node.children)
 
     def decide(self, node: Node, kind: str, reason: str) -> None:
-        self.decisions.append(Decision(self.span(node.line), self.title_of(node), kind, reason))
+        self.decisions[node.line] = Decision(
+            self.span(node.line), self.title_of(node), kind, reason
+        )
 
     # -- building -------------------------------------------------------------------------
     def build(self, root: Node) -> Document:
@@ -131,7 +133,7 @@ class OutlineBuilder:
             sections=tuple(sections),
             glossary=tuple(glossary),
             warnings=tuple(self.diags.warnings),
-            decisions=tuple(self.decisions),
+            decisions=tuple(self.decisions.values()),
             lang=str(self.options.get("lang", "zh")),
         )
 
@@ -206,7 +208,7 @@ class OutlineBuilder:
             if node.children:
                 reason += "; its sub-headings belong to the answer"
             self.decide(node, "card", reason)
-            cards.append(self.card(node, section, chain, group))
+            self.add_card(cards, self.card(node, section, chain, group))
             notes.extend(self.all_after_rule(node))
             return
         if below or (node.children and self.has_card_below(node)):
@@ -218,7 +220,7 @@ class OutlineBuilder:
                 )
             )
             if question and has_content(rest):
-                cards.append(self.card(node, section, chain, group, own_body_only=True))
+                self.add_card(cards, self.card(node, section, chain, group, own_body_only=True))
             elif has_content(rest):
                 notes.extend(rest)
             notes.extend(node.after_rule)
@@ -227,7 +229,7 @@ class OutlineBuilder:
             return
         if has_content(node.body) or self.has_content_below(node):
             self.decide(node, "card", "a heading with content among the questions (topic card)")
-            cards.append(self.card(node, section, chain, group))
+            self.add_card(cards, self.card(node, section, chain, group))
             notes.extend(self.all_after_rule(node))
             return
         self.decide(node, "skipped", "a heading with no content")
@@ -239,6 +241,10 @@ class OutlineBuilder:
             out.extend(self.all_after_rule(c))
         return out
 
+    def add_card(self, cards: list[Card], card: Card | None) -> None:
+        if card is not None:
+            cards.append(card)
+
     def card(
         self,
         node: Node,
@@ -246,7 +252,7 @@ class OutlineBuilder:
         chain: tuple[str, ...],
         group: str | None,
         own_body_only: bool = False,
-    ) -> Card:
+    ) -> Card | None:
         raw = node.raw_title
         label, question = T.split_label(self.title_of(node))
         key, explicit = self.card_key(node, raw, section, question)
@@ -261,8 +267,12 @@ class OutlineBuilder:
             else:
                 answer_blocks.append(b)
         answer = _ANSWER_PREFIX.sub("", self.source_of(answer_blocks), count=1)
-        if not answer.strip():
-            self.diags.warning(node.line, 1, f"question {T.plain(question)!r} has no answer")
+        if not answer.strip() and not translations:
+            self.diags.warning(
+                node.line, 1, f"question {T.plain(question)!r} has no answer; it is left out"
+            )
+            self.decide(node, "skipped", "a question with no answer")
+            return None
         end = max((b.end for b in body), default=node.block.end)
         tags = ["::".join(T.tag_part(p) for p in (self.name, *chain[: len(chain)]))] + [
             T.tag_part(t) for t in self.options.get("tags", []) if isinstance(t, str)
