@@ -216,7 +216,10 @@ def _fast_render(source: str) -> str | None:
     md = _pyrs()
     if md is None or _FAST_BLOCKERS.search(_CODE.sub("", source)) or _NESTED.search(source):
         return None
-    out = md.render(source)
+    try:
+        out = md.render(source)
+    except UnicodeEncodeError:  # lone surrogates: only the Python renderer copes
+        return None
     out = _PYRS_CODE.sub(
         lambda m: highlight(html.unescape(m.group(2)), html.unescape(m.group(1) or "")), out
     )

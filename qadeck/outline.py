@@ -30,6 +30,11 @@ _INDEX_HEAD = re.compile(
     r"^\s*(?:\*\*|__)?\s*(题目|问题|问题列表|面试题|题目列表|目录|Questions?)\s*[:：]?\s*(?:\*\*|__)?\s*[:：]?\s*$",
     re.I,
 )
+_NOT_A_TOPIC = re.compile(
+    r"^(参考(资料|文献|链接|阅读)?|相关(链接|资料|阅读)|延伸阅读|扩展阅读|推荐阅读|目录|致谢|"
+    r"references?|further reading|see also|links|contents|table of contents|toc)\s*[:：]?$",
+    re.I,
+)
 _ANSWER_PREFIX = re.compile(
     r"^\s*(?:\*\*|__)?(?:答|回答|答案|A|Answer)\s*[:：]\s*(?:\*\*|__)?\s*", re.I
 )
@@ -226,6 +231,10 @@ class OutlineBuilder:
             notes.extend(node.after_rule)
             for child in node.children:
                 self.walk(child, section, (*chain, title), title, cards, groups, notes)
+            return
+        if _NOT_A_TOPIC.match(T.plain(title)):
+            self.decide(node, "skipped", "references or contents, kept as a section note")
+            notes.extend(node.body + node.after_rule + self.descendant_blocks(node))
             return
         if has_content(node.body) or self.has_content_below(node):
             self.decide(node, "card", "a heading with content among the questions (topic card)")

@@ -66,6 +66,15 @@ def test_bold_line_questions_but_not_bold_labels():
     assert "**2.5D 张量并行**" in cards[0][2] and "**思路**" in cards[0][2]
 
 
+def test_reference_sections_are_not_cards():
+    doc = parse_text(
+        "## 章\n\n### 1. 什么是A？\n答\n\n### 参考资料\n- [论文](https://x)\n\n### References\n- y\n",
+        "x.md",
+    )
+    assert [c.question for c in doc.cards] == ["什么是A？"]
+    assert "[论文](https://x)" in doc.sections[0].notes
+
+
 def test_promoted_questions_say_where_they_came_from():
     doc = parse_text(
         "## 章\n\n**1. 什么是A？**\n答\n\n问题：什么是B？\n\n答：B\n\n- 什么是C？\n  C\n", "x.md"
