@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import json
 import os
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,6 +26,7 @@ from .model import Card, Diagnostic, Document, Span
 
 LOCK_VERSION = 1
 SIMILAR = 0.6
+MAX_PAIRS = 250_000
 
 
 def lock_path(source: str | Path) -> Path:
@@ -147,37 +149,55 @@ def digest(card: Card) -> str:
 
 def resolve(doc: Document, lock: Lock) -> tuple[Document, Plan]:
     """Give every card its lasting key, and say what changed since the lock was written."""
-    plan = Plan()
-    old = {k: e for k, e in lock.entries.items()}
+    old = lock.entries
     cards = doc.cards
     keys: dict[int, str] = {}
     taken: set[str] = set()
+
+    def claim(i: int, key: str) -> None:
+        keys[i] = key
+        taken.add(key)
+
+    # 1. Explicit ids, and keys the lock already knows (same section and question).
     for i, c in enumerate(cards):
         if c.explicit_key or (c.key in old and c.key not in taken):
-            keys[i] = c.key
-            taken.add(c.key)
+            claim(i, c.key)
+    # 2. The same content or the same question elsewhere: a moved card, a renamed section.
+    same: dict[str, list[Entry]] = defaultdict(list)
+    for k, e in old.items():
+        if k not in taken:
+            same[e.digest].append(e)
+            same[T.normalize(e.question)].append(e)
+    for i, c in enumerate(cards):
+        if i not in keys:
+            for e in same.get(digest(c), []) + same.get(T.normalize(c.question), []):
+                if e.key not in taken:
+                    claim(i, e.key)
+                    break
+    # 3. A close question, or the same answer: a typo fix or a rewording.
     waiting = [i for i in range(len(cards)) if i not in keys]
     free = [e for k, e in old.items() if k not in taken]
+    renamed: dict[str, Entry] = {}
     for i, e in _best_pairs([cards[i] for i in waiting], waiting, free):
-        keys[i] = e.key
-        taken.add(e.key)
-        plan.renamed.append((e, cards[i]))
-    for i in range(len(cards)):
+        claim(i, e.key)
+        renamed[e.key] = e
+    # 4. New cards: their own key, made unique.
+    suffix: dict[str, int] = {}
+    for i, c in enumerate(cards):
         if i not in keys:
-            key = cards[i].key
-            n = 2
+            key, n = c.key, suffix.get(c.key, 2)
             while key in taken:
-                key, n = f"{cards[i].key}-{n}", n + 1
-            keys[i] = key
-            taken.add(key)
+                key, n = f"{c.key}-{n}", n + 1
+            suffix[c.key] = n
+            claim(i, key)
     new_cards = [replace(c, key=keys[i]) if keys[i] != c.key else c for i, c in enumerate(cards)]
-    renamed = {c.key for _, c in plan.renamed} | {e.key for e, _ in plan.renamed}
+    plan = Plan()
     for c in new_cards:
         e = old.get(c.key)
-        if e is None or e.removed and c.key not in renamed:
+        if c.key in renamed:
+            plan.renamed.append((renamed[c.key], c))
+        elif e is None or e.removed:
             plan.added.append(c)
-        elif c.key in renamed:
-            plan.renamed[[x.key for x, _ in plan.renamed].index(c.key)] = (e, c)
         elif e.digest != digest(c):
             plan.changed.append(c)
         else:
@@ -187,22 +207,28 @@ def resolve(doc: Document, lock: Lock) -> tuple[Document, Plan]:
 
 
 def _best_pairs(cards: list[Card], index: list[int], free: list) -> Iterator[tuple[int, Entry]]:
-    """Greedy best matches between new cards and keys that left, by answer then question."""
+    """Greedy best matches between new cards and keys that left, by question similarity.
+
+    Comparing every pair is quadratic: past MAX_PAIRS only pairs within one section are
+    compared, and past that again the fuzzy step is skipped (such cards get new keys)."""
     if not cards or not free:
         return
+    same_section = len(cards) * len(free) > MAX_PAIRS
+    if same_section:
+        sections = Counter(c.section for c in cards)
+        if sum(sections[e.section] for e in free) > MAX_PAIRS:
+            return
     scored = []
     for card, i in zip(cards, index, strict=True):
         q = T.normalize(card.question)
-        d = digest(card)
         for e in free:
-            if len(cards) * len(free) > 40000 and e.section != card.section:
+            if same_section and e.section != card.section:
                 continue
             sm = difflib.SequenceMatcher(None, q, T.normalize(e.question), autojunk=False)
-            score = 2.0 if e.digest == d else 0.0
-            if score or sm.quick_ratio() >= SIMILAR:
-                score += sm.ratio() + (0.05 if e.section == card.section else 0)
-            if score >= SIMILAR:
-                scored.append((score, i, e))
+            if sm.real_quick_ratio() >= SIMILAR and sm.quick_ratio() >= SIMILAR:
+                score = sm.ratio() + (0.05 if e.section == card.section else 0)
+                if score >= SIMILAR:
+                    scored.append((score, i, e))
     used_i: set[int] = set()
     used_k: set[str] = set()
     for _score, i, e in sorted(scored, key=lambda t: (-t[0], t[1], t[2].key)):

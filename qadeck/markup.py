@@ -216,9 +216,13 @@ def _fast_render(source: str) -> str | None:
     md = _pyrs()
     if md is None or _FAST_BLOCKERS.search(_CODE.sub("", source)) or _NESTED.search(source):
         return None
+    if "[" in source and "`" in source:  # markdown-it-pyrs 0.4 panics on `[a`b`
+        return None
     try:
         out = md.render(source)
-    except UnicodeEncodeError:  # lone surrogates: only the Python renderer copes
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a Rust panic or lone surrogates: use Python
         return None
     out = _PYRS_CODE.sub(
         lambda m: highlight(html.unescape(m.group(2)), html.unescape(m.group(1) or "")), out

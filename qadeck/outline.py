@@ -63,6 +63,7 @@ class OutlineBuilder:
         self.name = name
         self.decisions: dict[int, Decision] = {}  # by line: a later decision replaces one
         self.keys: dict[str, int] = {}
+        self.repeats: dict[str, int] = {}  # next suffix for a repeated question
         self._q_cache: dict[int, bool] = {}
 
     # -- classification -------------------------------------------------------------------
@@ -344,9 +345,10 @@ class OutlineBuilder:
                 f"the same question already appears on line {self.keys[key]} in this section;"
                 " give one an explicit id like {#my-id}",
             )
-            n = 2
+            n = self.repeats.get(key, 2)
             while f"{key}-{n}" in self.keys:
                 n += 1
+            self.repeats[key] = n + 1
             key = f"{key}-{n}"
         self.keys[key] = node.line
         return key, False

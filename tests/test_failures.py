@@ -79,3 +79,36 @@ def test_concurrent_builds_do_not_interleave(workdir):
     assert len(data["cards"]) == 14
     outputs = {(workdir / f"dist{i}" / "llm-rl-interview.apkg").read_bytes() for i in range(3)}
     assert len(outputs) == 1
+
+
+def test_identity_scales_and_survives_a_section_rename(tmp_path):
+    """Renaming the section of 3,000 cards keeps every key, without quadratic matching."""
+    import time
+
+    from qadeck.identity import Lock, record
+    from qadeck.pipeline import load
+
+    src = tmp_path / "big.md"
+    body = "".join(f"### {i}. 第{i}个问题是什么？\n答{i}\n\n" for i in range(3000))
+    src.write_text("## 旧章节\n\n" + body, encoding="utf-8")
+    first = load(src)
+    record(first.lock, first.doc, first.plan)
+    first.lock.save()
+    src.write_text("## 新章节名\n\n" + body, encoding="utf-8")
+    start = time.perf_counter()
+    second = load(src)
+    assert time.perf_counter() - start < 20
+    assert [c.key for c in second.doc.cards] == [c.key for c in first.doc.cards]
+    assert not second.plan.added and not second.plan.removed
+    assert Lock.load(src.with_name("big.qadeck-lock.json")).entries
+
+
+def test_many_repeated_questions_stay_fast(tmp_path):
+    import time
+
+    from qadeck.parse import parse_text
+
+    start = time.perf_counter()
+    doc = parse_text("## 重复\n\n" + "### 什么是X？\n答\n\n" * 3000, "x.md")
+    assert time.perf_counter() - start < 20
+    assert len({c.key for c in doc.cards}) == 3000

@@ -36,13 +36,13 @@ def corpus() -> list[str]:
 def test_fast_path_matches_python_renderer():
     if markup._pyrs() is None:
         pytest.skip("markdown-it-pyrs not installed")
-    used = 0
-    for source in corpus():
+    used, sources = 0, corpus()
+    for source in sources:
         fast = markup._fast_render(source)
         if fast is not None:
             used += 1
             assert fast == markup._render_slow(source), source
-    assert used > 300  # the fast path really serves most cards
+    assert used > len(sources) / 2  # the fast path really serves most cards
 
 
 def test_render_is_cached_and_shared():
@@ -69,3 +69,9 @@ def test_fast_inline_path_matches():
     for q in questions:
         slow = markup._renderer().render(md.parseInline(q, {"images": {}}), md.options, {})
         assert markup.render_inline(q) == slow, q
+
+
+def test_inputs_that_crash_the_rust_port_fall_back():
+    for text in ("[a`b", "[T`😀", "Òë[T`\U000e5f34ë}C#", "\ud800"):
+        out = markup.render_markdown(text)
+        assert "`" in out or "\ud800" in out or "T" in out
