@@ -12,6 +12,7 @@ import os
 import traceback
 from pathlib import Path
 
+from .images import images_of
 from .markup import render_inline, render_markdown
 from .model import Document
 from .renderers import RenderContext, get_renderer
@@ -19,9 +20,9 @@ from .renderers import RenderContext, get_renderer
 
 def warm(doc: Document) -> None:
     """Render every card's HTML once, before forking, so all renderers share that pass."""
-    images = None
+    images = images_of(doc)
     for c in doc.cards:
-        render_inline(c.question)
+        render_inline(c.question, images)
         render_markdown(c.answer, images)
         for t in c.translations.values():
             render_markdown(t.answer, images)

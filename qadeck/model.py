@@ -185,7 +185,6 @@ class Document:
     warnings: tuple[Diagnostic, ...] = ()
     decisions: tuple[Decision, ...] = ()
     lang: str = "zh"
-    mtime: int = 0
 
     @property
     def cards(self) -> tuple[Card, ...]:

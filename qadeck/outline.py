@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +128,7 @@ class OutlineBuilder:
         if loose:
             sections.append(self.implicit_section(loose, title))
         sections = [s for s in sections if s.cards]
-        self.check_duplicate_slugs(sections)
+        sections = self.unique_slugs(sections)
         if not sections or not any(s.cards for s in sections):
             self.diags.warning(1, 1, "no question cards found in this file")
         glossary = find_terms(self.prose_lines(), self.path)
@@ -514,8 +515,16 @@ class OutlineBuilder:
             if not in_fence and not in_lang:
                 yield lineno, line
 
-    def check_duplicate_slugs(self, sections: list[Section]) -> None:
-        pass
+    @staticmethod
+    def unique_slugs(sections: list[Section]) -> list[Section]:
+        """Two sections with the same title still get distinct anchors (`-2`, `-3`, …)."""
+        seen: dict[str, int] = {}
+        out = []
+        for s in sections:
+            n = seen.get(s.slug, 0) + 1
+            seen[s.slug] = n
+            out.append(replace(s, slug=f"{s.slug}-{n}") if n > 1 else s)
+        return out
 
 
 def _similar(a: str, card: Card | None) -> bool:

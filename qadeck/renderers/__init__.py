@@ -35,7 +35,6 @@ class RenderContext:
     source: Path
     options: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     strict: bool = False
     staging: Staging = field(default_factory=Staging)
 

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from .. import text as T
-from ..images import media_name
+from ..images import images_of, media_name
 from ..markup import pygments_css, render_inline, render_markdown
-from ..model import Card, Document, FrozenMap, Section
+from ..model import Card, Document, Section
 from . import RenderContext
 
 # The note type is designed once: renaming or adding a field would make Anki create a second
@@ -97,7 +97,7 @@ class AnkiRenderer:
         )
         deck_name = str(doc.options.get("deck") or doc.title)
         namespace = str(doc.options.get("id") or doc.name)
-        images = FrozenMap({i.src.strip(): i for c in doc.cards for i in c.images})
+        images = images_of(doc)
         media = {media_name(i.path): i.path for i in images.values() if i.path}
         decks = []
         newest = model_mtime

@@ -14,9 +14,9 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
-from ..images import media_name
+from ..images import images_of, media_name
 from ..markup import pygments_css, render_inline, render_markdown
-from ..model import Card, Document, FrozenMap, Section
+from ..model import Card, Document, Section
 from . import RenderContext
 from .templating import environment, trusted
 
@@ -73,7 +73,7 @@ class HtmlRenderer:
         return [target]
 
     def page(self, doc: Document, ctx: RenderContext) -> str:
-        images = FrozenMap({i.src.strip(): i for c in doc.cards for i in c.images})
+        images = images_of(doc)
         uris = {media_name(i.path): _data_uri(i.path) for i in images.values() if i.path}
 
         anchors: dict[str, str] = {}

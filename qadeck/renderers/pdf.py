@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import ClassVar
 
-from ..images import media_name
+from ..images import images_of, media_name
 from ..markup import pygments_css, render_inline, render_markdown
 from ..model import Card, Document, FrozenMap
 from . import RenderContext
@@ -79,7 +79,7 @@ class PdfRenderer:
     ) -> tuple[list[str], FrozenMap]:
         """The sheet as one HTML page, or as `chunks` pages of whole sections for parallel
         rendering (page numbers are then stamped after joining)."""
-        images = FrozenMap({i.src.strip(): i for c in doc.cards for i in c.images})
+        images = images_of(doc)
         files = {media_name(i.path): Path(i.path).as_uri() for i in images.values() if i.path}
         numbered = [c for s in doc.sections for c in s.cards]
         numbers = {c.key: n for n, c in enumerate(numbered, 1)}
