@@ -472,17 +472,27 @@ class OutlineBuilder:
         return Span(self.path, line, col)
 
     def source_of(self, blocks: list[Block]) -> str:
-        """The Markdown source of these blocks, as written, joined by blank lines."""
+        """The Markdown source of these blocks: runs of adjacent blocks exactly as written
+        (blank lines between them included), separate runs joined by a blank line."""
         parts: list[str] = []
-        prev_end = None
+        run: list[int] = []  # [start, end) of the current run of adjacent blocks
+
+        def flush() -> None:
+            if run:
+                parts.append("\n".join(self.lines[run[0] : run[1]]))
+                run.clear()
+
         for b in sorted(blocks, key=lambda b: b.start):
-            chunk = b.raw if b.raw is not None else "\n".join(self.lines[b.start : b.end]).rstrip()
-            if prev_end is not None and b.start <= prev_end:
-                parts[-1] += "\n" + chunk
+            if b.raw is not None:
+                flush()
+                parts.append(b.raw)
+            elif run and b.start <= run[1]:
+                run[1] = max(run[1], b.end)
             else:
-                parts.append(chunk)
-            prev_end = b.end
-        return "\n\n".join(p.strip("\n") for p in parts if p.strip())
+                flush()
+                run.extend((b.start, b.end))
+        flush()
+        return "\n\n".join(p.strip("\n").rstrip() for p in parts if p.strip())
 
     def inner_source(self, b: Block) -> str:
         end = b.end - 1 if b.closed else b.end
