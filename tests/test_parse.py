@@ -63,10 +63,14 @@ def test_seed_structure(seed_doc):
 def test_seed_answers(seed_doc):
     cards = {c.label: c for c in seed_doc.cards}
     assert cards["1"].answer.startswith("**强化学习（Reinforcement Learning, RL）**")
-    assert cards["1"].answer.endswith("状态到动作的映射\n\n目标是通过最大化累积奖励来学习最优策略。")
+    assert cards["1"].answer.endswith(
+        "状态到动作的映射\n\n目标是通过最大化累积奖励来学习最优策略。"
+    )
     from qadeck.markup import render_markdown
 
-    assert "</ul>\n<p>目标是通过最大化累积奖励来学习最优策略。</p>" in render_markdown(cards["1"].answer)
+    assert "</ul>\n<p>目标是通过最大化累积奖励来学习最优策略。</p>" in render_markdown(
+        cards["1"].answer
+    )
     assert "::: en" not in cards["1"].answer
     assert cards["3.2"].answer.count("```json") == 2
     assert '"instruction": "写一首关于春天的诗"' in cards["3.2"].answer
