@@ -8,6 +8,7 @@ with no change writes the same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -127,7 +128,9 @@ class AnkiRenderer:
         return [target]
 
 
+@functools.lru_cache(maxsize=1)
 def _note_class():
+    """Defined on first use, so that importing this module does not import genanki."""
     import genanki
 
     class Note(genanki.Note):
@@ -152,13 +155,8 @@ def _note_class():
     return Note
 
 
-def _Note(**kwargs):
-    global _NOTE
-    try:
-        cls = _NOTE
-    except NameError:
-        cls = _NOTE = _note_class()
-    return cls(**kwargs)
+def _Note(**kwargs):  # noqa: N802 - stands in for a class
+    return _note_class()(**kwargs)
 
 
 def _write_package(package, media: dict[str, str], tmp_target: Path, timestamp: int) -> None:
