@@ -141,8 +141,12 @@ class PdfRenderer:
             if len(parts) > 1:  # page numbers are stamped on the joined PDF instead
                 extra = "@page { @bottom-center { content: none; } }\n"
                 if k:
-                    header = f'"{_css_string(title)}"'
-                    extra += f"@page :first {{ @top-left {{ content: {header}; }} }}\n"
+                    left = f'"{_css_string(title)}"'
+                    right = f'"{_css_string(str(part[0]["title"]))}"'
+                    extra += (
+                        f"@page :first {{ @top-left {{ content: {left}; }}"
+                        f" @top-right {{ content: {right}; }} }}\n"
+                    )
             pages.append(
                 template.render(
                     **common,
