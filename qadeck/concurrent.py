@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import traceback
 from pathlib import Path
 
 from .images import images_of
@@ -42,9 +41,9 @@ class Background:
             except BaseException as e:  # noqa: BLE001 - everything goes back to the parent
                 ctx.staging.discard()
                 try:
-                    writer.send(("error", e, traceback.format_exc()))
+                    writer.send(("error", e))
                 except Exception:  # noqa: BLE001 - an exception that cannot be pickled
-                    writer.send(("error", RuntimeError(repr(e)), traceback.format_exc()))
+                    writer.send(("error", RuntimeError(repr(e))))
             finally:
                 writer.close()
                 os._exit(0)
@@ -55,7 +54,7 @@ class Background:
         try:
             message = self.reader.recv()
         except EOFError:
-            message = ("error", RuntimeError(f"the {self.name} renderer stopped unexpectedly"), "")
+            message = ("error", RuntimeError(f"the {self.name} renderer stopped unexpectedly"))
         finally:
             self.reader.close()
             os.waitpid(self.pid, 0)

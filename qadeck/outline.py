@@ -301,7 +301,7 @@ class OutlineBuilder:
             group=group,
             tags=tuple(tags),
             translations=FrozenMap(translations),
-            images=tuple(self.images([node.block, *answer_blocks], node)),
+            images=tuple(self.images([node.block, *answer_blocks])),
             origin=node.block.origin,
             explicit_key=explicit,
             namespace=str(self.options.get("id") or self.name),
@@ -498,7 +498,7 @@ class OutlineBuilder:
         end = b.end - 1 if b.closed else b.end
         return "\n".join(self.lines[b.start + 1 : end]).strip("\n")
 
-    def images(self, blocks: list[Block], node: Node) -> list[Image]:
+    def images(self, blocks: list[Block]) -> list[Image]:
         from .images import find_images
 
         return find_images(blocks, self.lines, self.path, self.base_dir, self.diags, self.root)
