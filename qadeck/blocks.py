@@ -219,6 +219,8 @@ def _drop_toc(blocks: list[Block], lines: list[str]) -> list[Block]:
 
 
 def _is_empty_anchor_list(b: Block) -> bool:
+    if not b.tokens[0].type.endswith("list_open"):
+        return False
     inline = [t for t in b.tokens if t.type == "inline"]
     return bool(inline) and all(
         re.fullmatch(r"\s*\[[^\]]*\]\(#[^)]*\)\s*", t.content) for t in inline

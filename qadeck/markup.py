@@ -23,7 +23,7 @@ from .images import IMG_TAG, media_name
 from .model import Image
 
 LANG_CODES = ("en", "zh", "ja", "ko", "fr", "de", "es", "ru", "pt", "it", "vi")
-_LANG_INFO = re.compile(r"^\s*(" + "|".join(LANG_CODES) + r")(?:-[A-Za-z]{2,4})?(\s|$)")
+LANG_INFO = re.compile(r"^\s*(" + "|".join(LANG_CODES) + r")(?:-[A-Za-z]{2,4})?(\s|$)")
 _KEEP_TAGS = {"b", "i", "u", "em", "strong", "sub", "sup", "code", "kbd", "mark", "s", "del"}
 _DROP_TAGS = {
     "div", "center", "span", "p", "font", "section", "article", "figure", "a", "details",
@@ -35,7 +35,7 @@ MISSING_IMAGE = '<span class="missing-image" title="{title}">[image: {alt}]</spa
 
 
 def _validate_lang(params: str, *args) -> bool:
-    return bool(_LANG_INFO.match(params))
+    return bool(LANG_INFO.match(params))
 
 
 def _configured() -> MarkdownIt:

@@ -24,6 +24,7 @@ from markdown_it.token import Token
 
 from .blocks import check_fences, heading_tree, to_blocks
 from .errors import Diagnostics, SourceError
+from .fastblock import block_tokens
 from .markup import block_parser
 from .model import Diagnostic, Document, Span
 from .outline import OutlineBuilder
@@ -83,7 +84,9 @@ def parse_text(
     source = source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     source = _clean_controls(source, diags)
     lines = source.split("\n")
-    tokens = block_parser().parse(source)
+    tokens = block_tokens(source)
+    if tokens is None:
+        tokens = block_parser().parse(source)
     options, body_tokens = _front_matter(tokens, diags)
     check_fences(body_tokens, lines, diags)
     blocks = to_blocks(body_tokens, lines)

@@ -1,0 +1,510 @@
+"""The block structure from markdown-it-pyrs (the Rust port), as markdown-it-py tokens.
+
+`parse.py` needs only block tokens (types, nesting, line maps, raw inline text). The Rust
+parser finds them ten times faster than markdown-it-py, but lacks our three plugins, so:
+
+- front matter is found here, by the plugin's own rule, and blanked out;
+- every line that would open or close a top-level `::: en` container becomes `***`, and every
+  top-level `$$` math block a fence of the same lines: both interrupt paragraphs, lists and
+  block quotes exactly as the plugins do, so the Rust parser finds every other block where
+  markdown-it-py would; the tokens are then rebuilt with the containers and math in them.
+
+Whenever a replaced line is not where it must be (inside a fence, an HTML block, a list or a
+table), the answer is None and the caller uses markdown-it-py. Tests compare both on a corpus
+and on generated Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+
+from .markup import LANG_INFO
+
+_BLOCK_RULES = [
+    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph",
+    "reference", "html_block", "table",
+]  # fmt: skip
+_BLOCK_NAMES = {
+    "paragraph", "heading", "lheading", "hr", "html_block", "code_block", "fence", "definition",
+    "bullet_list", "ordered_list", "blockquote", "table",
+}  # fmt: skip
+_MAX_LEVEL = 12
+_CHUNK_LINES = 4000
+_ATX = re.compile(r"#{1,6}(?:[ \t]|$)")
+_MARKER_ONLY = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]*$")
+_BLOCK_START = re.compile(
+    r" {0,3}(?:[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|>|#{1,6}(?:[ \t]|$)|```|~~~|<[A-Za-z/!?]"
+    r"|(?:[-*_][ \t]*){3,}$|:::|\$\$)"
+)
+_HTML_1_5 = re.compile(
+    r" {0,3}(<(?:script|pre|style|textarea)(?=\s|>|$)|<!--|<\?|<!\[CDATA\[|<![A-Za-z])", re.I
+)
+_OPENER = re.compile(r" {0,3}(:{3,})(.*)")
+_CLOSER = re.compile(r" {0,3}(:{3,})[ \t]*")
+_MATH = re.compile(r" {0,3}\$\$")
+_EQNO_REV = re.compile(r"^\s*\)([^)$\r\n]+?)\(\s*\${2}")
+_MAYBE = re.compile(r"^ {0,3}(?::{3}|\$\$)", re.M)
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    try:
+        import markdown_it_pyrs
+    except ImportError:  # pragma: no cover - a wheel exists for every platform we support
+        return None
+    return markdown_it_pyrs.MarkdownIt("zero").enable_many(_BLOCK_RULES)
+
+
+DEBUG = False
+
+
+class BlockToken:
+    """The fields of a markdown-it-py block token that the parser reads (built ten times
+    faster than markdown_it.token.Token)."""
+
+    __slots__ = ("type", "tag", "nesting", "map", "level", "markup", "info", "content",
+                 "block", "hidden", "attrs", "children")  # fmt: skip
+
+    def __init__(
+        self,
+        type: str,
+        tag: str,
+        nesting: int,
+        map: list[int] | None = None,
+        level: int = 0,
+        markup: str = "",
+        block: bool = True,
+    ) -> None:
+        self.type, self.tag, self.nesting, self.map = type, tag, nesting, map
+        self.level, self.markup, self.block = level, markup, block
+        self.info = self.content = ""
+        self.hidden = False
+        self.attrs: dict = {}
+        self.children: list | None = None
+
+
+class _Unsure(Exception):
+    """The Rust parser's view may differ from markdown-it-py's here."""
+
+
+def block_tokens(source: str) -> list[BlockToken] | None:
+    """markdown-it-py's block tokens for `source` (LF line ends), or None when unsure."""
+    md = _parser()
+    if md is None:
+        return None
+    lines = source.split("\n")
+    try:
+        front, body = _front_matter(lines)
+        masked, marks = _mask(lines, front)
+        return _Builder(lines, masked, marks, front).build(md)
+    except _Unsure:
+        if DEBUG:
+            raise
+        return None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a Rust panic: use markdown-it-py
+        return None
+
+
+def _front_matter(lines: list[str]) -> tuple[int, list[str]]:
+    """The number of lines the front matter plugin takes (0 if none)."""
+    first = lines[0]
+    if not first.startswith("---"):
+        return 0, lines
+    count = len(first) - len(first.lstrip("-"))
+    for n in range(1, len(lines)):
+        line = lines[n]
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if indent == 0 and line.startswith("...") and not line[3:].strip(" "):
+            return n + 1, lines
+        if "\t" in line[: indent + 1]:
+            raise _Unsure
+        if indent >= 4 or not stripped.startswith("-"):
+            continue
+        dashes = len(stripped) - len(stripped.lstrip("-"))
+        if dashes >= count and not stripped[dashes:].strip(" "):
+            return n + 1, lines
+    return 0, lines
+
+
+def _mask(lines: list[str], front: int) -> tuple[list[str], dict[int, tuple[str, int, str]]]:
+    """Lines with containers and math blocks replaced; marks[line] = (kind, end, info).
+
+    kind is "open" (container, end = closing line or len(lines)), "close" or "math"
+    (end = exclusive last line)."""
+    masked = [""] * front + lines[front:]
+    marks: dict[int, tuple[str, int, str]] = {}
+    if not _MAYBE.search("\n".join(lines[front:])):
+        return masked, marks
+    n, i = line_count(lines), front
+    limit = n  # the end of the open container, if any
+    while i < n:
+        line = lines[i]
+        if "\t" in line[:4] and (":::" in line or "$$" in line):
+            raise _Unsure
+        m = _OPENER.fullmatch(line)
+        if m and LANG_INFO.match(m.group(2)):
+            end = i + 1
+            while end < n:
+                c = _CLOSER.fullmatch(lines[end])
+                if c and len(c.group(1)) >= len(m.group(1)):
+                    break
+                if _OPENER.fullmatch(lines[end]) and LANG_INFO.match(
+                    _OPENER.fullmatch(lines[end]).group(2)
+                ):
+                    raise _Unsure  # nested containers
+                end += 1
+            marks[i] = ("open", end, m.group(1) + m.group(2))
+            limit = end
+            masked[i] = _stars(line)
+            if end < n:
+                marks[end] = ("close", end + 1, "")
+                masked[end] = _stars(lines[end])
+            i += 1
+            continue
+        if i >= limit:
+            limit = n
+        if _MATH.match(line):
+            end, label = _math_end(lines, i, limit)
+            if end is not None:
+                marks[i] = ("math", end, label)
+                if end > limit:
+                    raise _Unsure  # the container's end cuts the math block
+                for k in range(i, end):  # indented code: a block that interrupts nothing
+                    masked[k] = lines[i][: len(lines[i]) - len(lines[i].lstrip(" "))] + "    $"
+                i = end
+                continue
+        i += 1
+    return masked, marks
+
+
+def line_count(lines: list[str]) -> int:
+    """markdown-it-py's count: a last line of only blanks, with no line end, is not a line."""
+    return len(lines) - (not lines[-1].strip(" \t"))
+
+
+def _html_closed(text: str) -> bool:
+    """Whether an HTML block of kinds 1-5 (which end at a marker, not at a blank line) ends."""
+    m = _HTML_1_5.match(text)
+    if m is None:
+        return True  # kinds 6 and 7 end at a blank line
+    ends = {"<!--": "-->", "<?": "?>", "<![CDATA[": "]]>"}
+    opener = m.group(1)
+    if opener.startswith("<!") and opener not in ends:
+        return ">" in text[m.end() :]
+    if opener in ends:
+        return ends[opener] in text[m.end() :]
+    return re.search(r"</(script|pre|style|textarea)>", text, re.I) is not None
+
+
+def _stars(line: str) -> str:
+    """A thematic break, indented as the line was. Where the line was not a top-level block
+    (inside a fence, an HTML block or a list), neither is the break, and the build gives up."""
+    return line[: len(line) - len(line.lstrip(" "))] + "***"
+
+
+def _math_end(lines: list[str], i: int, limit: int) -> tuple[int | None, str]:
+    """The dollarmath plugin's block rule: (exclusive end line or None if not a block,
+    "label" if the block has an equation label)."""
+    text = lines[i].lstrip(" ")
+    if len(text.strip()) > 3:
+        if text.strip().endswith("$$"):
+            return i + 1, ""
+        if _EQNO_REV.match(text[::-1]):
+            return i + 1, "label"
+        if "$$" in text[2:]:
+            return None, ""
+    for k in range(i + 1, limit):
+        t = lines[k].lstrip(" \t")
+        if t.strip().endswith("$$"):
+            return k + 1, ""
+        if _EQNO_REV.match(t[::-1]):
+            return k + 1, "label"
+    return None, ""
+
+
+def _text(nodes) -> str:
+    return "".join(c.meta.get("content", "") for c in nodes)
+
+
+class _Builder:
+    def __init__(
+        self,
+        lines: list[str],
+        masked: list[str],
+        marks: dict[int, tuple[str, int, str]],
+        front: int,
+    ) -> None:
+        self.lines = lines
+        self.masked = masked
+        text = "\n".join(masked)
+        self.marks = marks
+        self.front = front
+        self.data = data = text.encode("utf-8")
+        self.tabs = "\t" in text
+        starts = [0]
+        pos = data.find(b"\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = data.find(b"\n", pos + 1)
+        self.starts = starts
+        self.base = 0  # byte offset of the chunk being read
+        self.last_chunk = True
+        self.out: list[BlockToken] = []
+        self.limit = self.count = line_count(lines)
+        self.depth = 0  # inside how many lists and quotes
+
+    def line(self, byte: int) -> int:
+        return bisect_right(self.starts, byte + self.base) - 1
+
+    def span(self, node) -> tuple[int, int]:
+        a, b = node.srcmap
+        start = self.line(a)
+        return start, min(self.line(b - 1) + 1 if b > a else start + 1, self.count)
+
+    def chunks(self) -> list[tuple[int, int]]:
+        """Line ranges to parse one at a time (the Rust tree of a 4 MB file takes 300 MB):
+        each starts at a heading after a blank line, outside any container. An unclosed
+        fence or HTML block would run on past its chunk: `block` gives up on those."""
+        masked, n = self.masked, len(self.masked)
+        inside = {
+            k
+            for k, (kind, end, _) in self.marks.items()
+            if kind == "open"
+            for k in range(k, end + 1)
+        }
+        out, a = [], 0
+        for k in range(_CHUNK_LINES, n, _CHUNK_LINES):
+            k = max(k, a + 1)
+            while k < n and not (
+                masked[k].startswith("#")
+                and _ATX.match(masked[k])
+                and not masked[k - 1].strip()
+                and k not in inside
+            ):
+                k += 1
+            if k >= n:
+                break
+            out.append((a, k))
+            a = k
+        out.append((a, n))
+        return out
+
+    def build(self, md) -> list[BlockToken]:
+        out = self.out
+        if self.front:
+            tok = BlockToken("front_matter", "", 0, map=[0, self.front], markup="---")
+            tok.content = "\n".join(self.lines[1 : self.front - 1])
+            tok.hidden = True
+            out.append(tok)
+        seen: set[int] = set()
+        container: BlockToken | None = None
+        chunks = self.chunks()
+        for a, b in chunks:
+            self.base, self.last_chunk = self.starts[a], b == chunks[-1][1]
+            container = self.top_level(
+                md.tree("\n".join(self.masked[a:b])).children, container, seen
+            )
+        if container is not None:
+            out.append(BlockToken("container_lang_close", "div", -1, markup=":::"))
+        if seen != set(self.marks):
+            raise _Unsure
+        return out
+
+    def top_level(self, nodes, container: BlockToken | None, seen: set[int]) -> BlockToken | None:
+        """Tokens of one chunk's top-level nodes, with containers and math blocks put back."""
+        out = self.out
+        for idx, node in enumerate(nodes):
+            start, end = self.span(node)
+            mark = self.marks.get(start)
+            if mark is None:
+                self.block(node, 1 if container else 0)
+                continue
+            kind, mend, info = mark
+            seen.add(start)
+            if kind == "math":
+                if node.name != "code_block" or end != mend:
+                    raise _Unsure
+                if idx and nodes[idx - 1].name == "table" and self.span(nodes[idx - 1])[1] == start:
+                    raise _Unsure
+                typ = "math_block_label" if info else "math_block"
+                tok = BlockToken(typ, "math", 0, map=[start, mend], markup="$$")
+                tok.level = 1 if container else 0
+                out.append(tok)
+            elif kind == "open":
+                if node.name != "hr" or container is not None:
+                    raise _Unsure
+                if idx and nodes[idx - 1].name == "table" and self.span(nodes[idx - 1])[1] == start:
+                    raise _Unsure
+                container = BlockToken(
+                    "container_lang_open", "div", 1, map=[start, mend], markup=":::", block=True
+                )
+                container.info = info.lstrip(":")
+                out.append(container)
+                self.limit = mend
+            else:  # close
+                if node.name != "hr" or container is None:
+                    raise _Unsure
+                out.append(BlockToken("container_lang_close", "div", -1, markup=":::"))
+                container = None
+                self.limit = line_count(self.lines)
+        return container
+
+    def inline(self, content: str, start: int, end: int, level: int) -> None:
+        tok = BlockToken("inline", "", 0, map=[start, end], level=level)
+        tok.content = content
+        tok.children = []
+        self.out.append(tok)
+
+    def text_of(self, first, last, children) -> tuple[int, str]:
+        """(first line, inline text) of a paragraph: the source between its first and last
+        character. With a tab in it, the Rust spans can run long: take its own text then."""
+        a, b = first.srcmap[0], last.srcmap[1]
+        base = self.base
+        raw = _text(children) if self.tabs else self.data[a + base : b + base].decode("utf-8")
+        return self.line(a), raw
+
+    def paragraph(self, first, last, children, level: int, hidden: bool) -> None:
+        start, raw = self.text_of(first, last, children)
+        end = start + raw.count("\n") + 1
+        o = BlockToken("paragraph_open", "p", 1, map=[start, end], level=level)
+        o.hidden = hidden
+        self.out.append(o)
+        # At the top, as markdown-it-py has it: the lines as written.
+        content = raw.strip() if self.depth else "\n".join(self.lines[start:end]).strip()
+        self.inline(content, start, end, level + 1)
+        c = BlockToken("paragraph_close", "p", -1, level=level)
+        c.hidden = hidden
+        self.out.append(c)
+
+    def block(self, node, level: int, hidden: bool = False) -> None:
+        name = node.name
+        if level > _MAX_LEVEL:
+            raise _Unsure("deep nesting")  # markdown-it-py stops nesting at its own limit
+        start, end = self.span(node)
+        out = self.out
+        if name == "paragraph":
+            self.paragraph(node, node, node.children, level, hidden)
+        elif name in ("heading", "lheading"):
+            lvl = node.meta["level"]
+            tag = f"h{lvl}"
+            markup = "#" * lvl if name == "heading" else ("=" if lvl == 1 else "-")
+            content = _text(node.children).strip()
+            if name == "lheading":  # a tab can stretch the span: count the lines
+                end = start + content.count("\n") + 2
+                if not self.depth:
+                    content = "\n".join(self.lines[start : end - 1]).strip()
+            o = BlockToken("heading_open", tag, 1, map=[start, end], level=level, markup=markup)
+            o.hidden = hidden
+            out.append(o)
+            self.inline(content, start, end - (name == "lheading"), level + 1)
+            c = BlockToken("heading_close", tag, -1, level=level, markup=markup)
+            c.hidden = hidden
+            out.append(c)
+        elif name == "hr":
+            out.append(BlockToken("hr", "hr", 0, map=[start, end], level=level))
+        elif name in ("html_block", "code_block", "fence"):
+            if name == "fence":
+                marker = node.meta["marker"] * node.meta["marker_len"]
+                last = self.lines[end - 1].strip(" \t") if end - 1 > start else ""
+                if not (last.startswith(marker) and not last.strip(marker[0])):
+                    # never closed: it runs to the end of the document or of its list item
+                    end = self.blanks_after(end) if self.depth else self.limit
+                    if not (self.depth or self.last_chunk):
+                        raise _Unsure("fence")
+            elif name == "html_block" and not _html_closed("\n".join(self.lines[start:end])):
+                end = self.limit
+                if not (self.depth or self.last_chunk):
+                    raise _Unsure("html")
+            tok = BlockToken(name, "code" if name != "html_block" else "", 0, map=[start, end])
+            tok.level, tok.block = level, True
+            tok.content = node.meta.get("content", "")
+            if name == "html_block" and not self.depth:
+                tok.content = "\n".join(self.lines[start:end]) + "\n" * (end < len(self.lines))
+            if name == "fence":
+                tok.info = node.meta.get("info", "")
+                tok.markup = node.meta["marker"] * node.meta["marker_len"]
+            out.append(tok)
+        elif name == "definition":
+            return
+        elif name in ("bullet_list", "ordered_list"):
+            self.list_block(node, level, start, end)
+        elif name == "blockquote":
+            if any(not ln.lstrip(" ").startswith(">") for ln in self.lines[start:end]):
+                raise _Unsure("lazy quote")  # the two parsers disagree on some lazy lines
+            if end < self.limit and self.lines[end].strip(" \t"):
+                raise _Unsure("lazy quote")
+            o = BlockToken("blockquote_open", "blockquote", 1, map=[start, end], level=level)
+            o.markup, o.block = ">", True
+            out.append(o)
+            outer, self.limit = self.limit, end
+            self.depth += 1
+            for child in node.children:
+                self.block(child, level + 1)
+            self.depth -= 1
+            self.limit = outer
+            out.append(BlockToken("blockquote_close", "blockquote", -1, level=level, markup=">"))
+        elif name == "table":
+            self.table(node, level, start, end)
+        else:
+            raise _Unsure(name)
+
+    def list_block(self, node, level: int, start: int, end: int) -> None:
+        out = self.out
+        ordered = node.name == "ordered_list"
+        tag = "ol" if ordered else "ul"
+        marker = node.meta.get("marker", "")
+        o = BlockToken(f"{node.name}_open", tag, 1, map=[start, end], level=level, markup=marker)
+        o.block = True
+        if ordered and node.meta.get("start", 1) != 1:
+            o.attrs = {"start": node.meta["start"]}
+        out.append(o)
+        items = node.children
+        kids = [item.children for item in items]
+        tight = not any(c.name == "paragraph" for k in kids for c in k)
+        self.depth += 1
+        for item, children in zip(items, kids, strict=True):
+            s, item_end = self.span(item)
+            e = self.blanks_after(item_end)
+            if not _MARKER_ONLY.match(self.lines[s]) or s + 1 >= self.limit:
+                pass
+            elif not self.lines[s + 1].strip(" \t"):
+                e = min(s + 2, self.limit)  # markdown-it-py: an empty item ends here
+            text = self.lines[s].lstrip(" \t")
+            info = text[: len(text) - len(text.lstrip("0123456789"))] if ordered else ""
+            o.map = [start, e]  # a list ends where its last item does
+            li = BlockToken("list_item_open", "li", 1, map=[s, e], level=level + 1, markup=marker)
+            li.info, li.block = info, True
+            out.append(li)
+            run: list = []
+            for child in [*children, None]:
+                if child is not None and child.name not in _BLOCK_NAMES:
+                    run.append(child)  # a tight item's paragraph, unwrapped
+                    continue
+                if run:  # a tight paragraph
+                    self.paragraph(run[0], run[-1], run, level + 2, True)
+                    run = []
+                if child is not None:
+                    self.block(child, level + 2, hidden=tight)
+            out.append(BlockToken("list_item_close", "li", -1, level=level + 1, markup=marker))
+        self.depth -= 1
+        out.append(BlockToken(f"{node.name}_close", tag, -1, level=level, markup=marker))
+
+    def blanks_after(self, end: int) -> int:
+        """markdown-it-py's lists and items take the blank lines after them."""
+        lines, limit = self.lines, self.limit
+        while end < limit and not lines[end].strip(" \t"):
+            end += 1
+        return end
+
+    def table(self, node, level: int, start: int, end: int) -> None:
+        out = self.out
+        if any(_BLOCK_START.match(ln) for ln in self.lines[start + 2 : end]):
+            raise _Unsure("table row")  # the parsers end tables at different block starts
+        # Nothing reads a table's rows and cells: only its extent is needed.
+        out.append(BlockToken("table_open", "table", 1, map=[start, end], level=level))
+        out.append(BlockToken("table_close", "table", -1, level=level))
