@@ -434,16 +434,21 @@ class _Builder:
         elif name in ("bullet_list", "ordered_list"):
             self.list_block(node, level, start, end)
         elif name == "blockquote":
-            if any(not ln.lstrip(" ").startswith(">") for ln in self.lines[start:end]):
-                raise _Unsure("lazy quote")  # the two parsers disagree on some lazy lines
+            children = node.children
+            lazy = [ln for ln in self.lines[start:end] if not ln.lstrip(" ").startswith(">")]
             if end < self.limit and self.lines[end].strip(" \t"):
-                raise _Unsure("lazy quote")
+                lazy.append(self.lines[end])
+            if lazy and (
+                any(c.name != "paragraph" for c in children)
+                or any(_BLOCK_START.match(ln) or "\t" in ln or "|" in ln for ln in lazy)
+            ):
+                raise _Unsure("lazy quote")  # the parsers disagree on some lazy lines
             o = BlockToken("blockquote_open", "blockquote", 1, map=[start, end], level=level)
             o.markup, o.block = ">", True
             out.append(o)
             outer, self.limit = self.limit, end
             self.depth += 1
-            for child in node.children:
+            for child in children:
                 self.block(child, level + 1)
             self.depth -= 1
             self.limit = outer
