@@ -27,6 +27,8 @@ def find_terms(lines: Iterable[tuple[int, str]], path: str) -> list[Term]:
     """Scan (line number, text) pairs; return terms in order of first appearance, merged."""
     found: dict[str, Term] = {}
     for lineno, line in lines:
+        if "（" not in line:
+            continue
         for m in _TERM.finditer(line.replace("**", "")):
             head, body = m.group("head"), m.group("body").strip()
             parts = [p.strip() for p in re.split(r"[,，]", body) if p.strip()]

@@ -193,10 +193,19 @@ def highlight(code: str, lang: str) -> str:
     return f'<div class="highlight"{cls}><pre><code>{body}</code></pre></div>\n'
 
 
-_FAST_BLOCKERS = re.compile(r"[$<]|!\[|:::|&#?\w+;|\\\S|\[[^\]]*\]\[|^\s*\[[^\]]+\]:", re.M)
+_FAST_BLOCKERS = re.compile(r"[$<]|~~~|!\[|:::|&#?\w+;|\\\S|\[[^\]]*\]\[|^\s*\[[^\]]+\]:", re.M)
 _NESTED = re.compile(r"^[ \t]{16,}\S|^[ \t]+(```|~~~)|^\s*(```|~~~).*`", re.M)
-_CODE = re.compile(r"^(```|~~~)[^\n`]*\n.*?^\1[ \t]*$|(`+)(?:(?!\2).)+?\2", re.M | re.S)
+_CODE = re.compile(
+    r"^(```|~~~)[^\n`]*\n.*?^\1[ \t]*$|(`+)(?:(?!\2)(?!\n[ \t]*\n).)+?\2", re.M | re.S
+)
 _PYRS_CODE = re.compile(r'<pre><code(?: class="language-([^"]*)")?>(.*?)</code></pre>\n', re.S)
+_FENCE = re.compile(r"^(```|~~~)[^\n`]*\n.*?^\1[ \t]*$", re.M | re.S)
+# An unclosed fence, an empty list item, a table rule under a line without pipes: the two
+# renderers differ on these.
+_LOOSE_ENDS = re.compile(r"^\s*(```|~~~)|^\s*([-*+]|\d{1,9}[.)])\s*$", re.M)
+_TABLE_RULE = re.compile(r"^[^|\n]*\n\s*\|?\s*:?-+:?\s*(\|\s*:?-*:?\s*)*$", re.M)
+_MATH_HOLDER = re.compile("\\$\ue000(\\d+)\ue000\\$")
+_BLOCK_PREFIX = re.compile(r"(?:[\s>#*+\-]|\d{1,9}[.)])*")
 _PYRS_LINK = re.compile(r'<a href="(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#|/)([^"]*)">')
 
 
@@ -212,11 +221,23 @@ def _pyrs():
 
 def _fast_render(source: str) -> str | None:
     """The Rust renderer, for sources whose HTML it provably renders like ours: no raw HTML,
-    math, images, containers, entities, escapes or reference links (tests compare both)."""
+    images, containers, entities, escapes, reference links or math beyond simple `$x$`
+    (tests compare both)."""
     md = _pyrs()
-    if md is None or _FAST_BLOCKERS.search(_CODE.sub("", source)) or _NESTED.search(source):
+    if md is None:
         return None
-    if "[" in source and "`" in source:  # markdown-it-pyrs 0.4 panics on `[a`b`
+    maths: list[str] = []
+    if "$" in source:
+        hidden = _hide_math(source, maths)
+        if hidden is None:
+            return None
+        source = hidden
+    code_free = _CODE.sub("", source)
+    if _LOOSE_ENDS.search(code_free) or _TABLE_RULE.search(source):
+        return None
+    if _FAST_BLOCKERS.search(_MATH_HOLDER.sub("", code_free)) or _NESTED.search(source):
+        return None
+    if "[" in code_free and "`" in code_free:  # markdown-it-pyrs 0.4 panics on `[a`b`
         return None
     try:
         out = md.render(source)
@@ -229,7 +250,65 @@ def _fast_render(source: str) -> str | None:
     )
     out = out.replace("<table>\n", '<div class="table-wrap"><table>\n')
     out = out.replace("</table>\n", "</table></div>\n")
-    return _PYRS_LINK.sub(r'<a href="\1" class="xref">', out)
+    out = out.replace("<blockquote>\n</blockquote>", "<blockquote></blockquote>")
+    out = _PYRS_LINK.sub(r'<a href="\1" class="xref">', out)
+    if maths:
+        out = _MATH_HOLDER.sub(lambda m: _math_span(maths[int(m.group(1))]), out)
+    return out
+
+
+def _math_span(tex: str) -> str:
+    return f'<span class="math">\\({html.escape(tex, False)}\\)</span>'
+
+
+def _hide_math(source: str, maths: list[str]) -> str | None:
+    """Replace each inline `$x$` with a placeholder the Rust parser leaves alone, where the
+    dollarmath plugin provably reads it as math; None when any `$` is less simple than that
+    (display math, `$$`, escapes, digits next to a dollar, code, links or tables nearby,
+    or a dollar opening a block's text, where the plugin looks at the text's last char)."""
+    if "$$" in source or "\ue000" in source:
+        return None
+    out: list[str] = []
+    pos = 0
+    for m in [*_FENCE.finditer(source), None]:  # fenced code keeps its dollars
+        gap = source[pos : m.start() if m else len(source)]
+        hidden = _hide_math_lines(gap, maths)
+        if hidden is None:
+            return None
+        out.append(hidden)
+        if m:
+            out.append(m.group(0))
+            pos = m.end()
+    return "".join(out)
+
+
+def _hide_math_lines(text: str, maths: list[str]) -> str | None:
+    if "`" in text and "$" in text:
+        return None  # a code span may hold the dollars, across lines too
+    out: list[str] = []
+    for line in text.split("\n"):
+        if "$" not in line:
+            out.append(line)
+            continue
+        if line.startswith(("    ", "\t")) or "```" in line or "~~~" in line:
+            return None  # perhaps code
+        parts = line.split("$")
+        if any(c in line for c in "`|") or "](" in line or len(parts) % 2 == 0:
+            return None
+        if "<" in "".join(parts[0::2]):
+            return None
+        for k in range(1, len(parts), 2):
+            before, tex, after = parts[k - 1], parts[k], parts[k + 1]
+            if not tex or (k == 1 and _BLOCK_PREFIX.fullmatch(before)):
+                return None
+            if before[-1:].isdigit() or before.endswith("\\") or tex.endswith("\\"):
+                return None
+            if after[:1].isdigit():
+                return None
+            maths.append(tex)
+            parts[k] = f"\ue000{len(maths) - 1}\ue000"
+        out.append("$".join(parts))
+    return "\n".join(out)
 
 
 @lru_cache(maxsize=4096)

@@ -25,6 +25,7 @@ from .model import (
     Translation,
 )
 
+_LANG_OPEN = re.compile(r"^:::\s*(" + "|".join(LANG_CODES) + r")\b")
 _EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z0-9][\w\-.:]*)\}\s*$")
 _BAD_ID = re.compile(r"\s*\{#([^}]*)\}\s*$")
 _INDEX_HEAD = re.compile(
@@ -505,23 +506,19 @@ class OutlineBuilder:
 
     def prose_lines(self):
         """Lines outside code and translations, for the glossary scan."""
-        skip: set[int] = set()
-        for lineno, line in enumerate(self.lines):
-            if line.lstrip().startswith(("```", "~~~")):
-                skip.add(lineno)
-        in_fence = False
-        in_lang = False
+        in_fence = in_lang = False
         for lineno, line in enumerate(self.lines, 1):
             s = line.strip()
             if s.startswith(("```", "~~~")):
                 in_fence = not in_fence
                 continue
-            if not in_fence and re.match(r"^:::\s*(" + "|".join(LANG_CODES) + r")\b", s):
-                in_lang = True
-                continue
-            if in_lang and s == ":::":
-                in_lang = False
-                continue
+            if not in_fence and s.startswith(":::"):
+                if _LANG_OPEN.match(s):
+                    in_lang = True
+                    continue
+                if in_lang and s == ":::":
+                    in_lang = False
+                    continue
             if not in_fence and not in_lang:
                 yield lineno, line
 

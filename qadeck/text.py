@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _CN_NUM = "零一二三四五六七八九十百千"
 # A label prefix and the separator after it. Order matters: the first that matches wins.
@@ -29,6 +30,7 @@ _EN_QUESTION = re.compile(
 _STRIP_MD = re.compile(r"(\*\*|__|\*|`|~~)")
 
 
+@lru_cache(maxsize=1 << 16)
 def split_label(text: str) -> tuple[str, str]:
     """Split `2.1 具体介绍…` into (`2.1`, `具体介绍…`); no label gives ("", text)."""
     stripped = text.strip()
@@ -69,10 +71,11 @@ def reads_as_question(text: str) -> bool:
     return bool(_EN_QUESTION.match(t))
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """Fold width, case, markup and punctuation, so wording-neutral edits compare equal."""
     t = unicodedata.normalize("NFKC", plain(text)).casefold()
-    return "".join(ch for ch in t if ch.isalnum())
+    return "".join(filter(str.isalnum, t))
 
 
 def slugify(text: str) -> str:

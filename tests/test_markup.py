@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qadeck import markup
 from qadeck.parse import parse_file, parse_text
@@ -75,3 +77,20 @@ def test_inputs_that_crash_the_rust_port_fall_back():
     for text in ("[a`b", "[T`😀", "Òë[T`\U000e5f34ë}C#", "\ud800"):
         out = markup.render_markdown(text)
         assert "`" in out or "\ud800" in out or "T" in out
+
+
+FRAGMENTS = [
+    "$x$", "$r_t = 4$", "$\\theta$", "$a < b$", "$a|b$", "$$", "$", "\\$", "1$", "$2", " ", " ",
+    "**", "*", "_", "`", "`c`", "[l](./x)", "中文", "text", "。", "，", "3", "\\", "<b>", "|",
+    "- ", "1. ", "> ", "# ", "\n", "\n", "\n\n", "~~", "&amp;",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=25))
+def test_fast_path_matches_on_generated_inline_markdown(parts: list[str]) -> None:
+    if markup._pyrs() is None:
+        pytest.skip("markdown-it-pyrs not installed")
+    source = "".join(parts)
+    fast = markup._fast_render(source)
+    if fast is not None:
+        assert fast == markup._render_slow(source)
