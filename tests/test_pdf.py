@@ -147,3 +147,35 @@ def test_large_sheet_renders_in_parallel_with_right_page_numbers(tmp_path):
 
     for card in parse_file(src).cards:
         assert squash(card.question) in text
+
+
+def test_editing_one_card_renders_only_its_chunk_again(tmp_path, monkeypatch):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    from qadeck.renderers import pdf
+
+    monkeypatch.setattr(pdf, "CHUNK_MIN", 40)
+    monkeypatch.setattr(pdf, "CHUNK_MAX", 60)
+    src = generate.write(tmp_path, 260)
+    out = tmp_path / "out"
+    cache = out / ".qadeck-cache" / "pdf"
+
+    def build() -> set[str]:
+        result = CliRunner().invoke(cli, ["pdf", str(src), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        return {p.stem for p in cache.glob("*.pdf")}
+
+    first = build()
+    assert len(first) >= 4  # 260 cards in runs of 50-100
+    text = src.read_text(encoding="utf-8")
+    assert text.count("第205条说明") == 1
+    src.write_text(text.replace("第205条说明", "第205条说明（已修改 EDITED）"), encoding="utf-8")
+    second = build()
+    assert len(second - first) == 1 and len(first - second) == 1  # one run rendered again
+    pages = pages_text(out / f"{src.stem}.pdf")
+    assert "EDITED" in "".join(pages)
+    for i, page in enumerate(pages, 1):
+        assert re.search(rf"(^|\s){i} / {len(pages)}(\s|$)", page)

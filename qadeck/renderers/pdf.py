@@ -7,6 +7,7 @@ import html
 import os
 import re
 import subprocess
+import zlib
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,6 +19,7 @@ from .templating import environment, trusted
 
 PAPER = {"a4": "A4", "letter": "letter"}
 PARALLEL_MIN = 150  # cards from which the sheet is rendered in parallel chunks
+CHUNK_MIN, CHUNK_MAX = 100, 400  # cards per chunk
 SHORT = 700  # characters of answer Markdown below which a card is never split
 _XREF = re.compile(r'<a href="[^"]*" class="xref">(.*?)</a>', re.S)
 _MATH = re.compile(r'<(span|div) class="math">\\[(\[](.*?)\\[)\]]</\1>', re.S)
@@ -67,7 +69,7 @@ class PdfRenderer:
         if len(doc.cards) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
             from .pdf_parallel import write_parallel
 
-            pages = self.html(doc, ctx, mode, lang, paper, chunks=os.cpu_count() or 2)[0]
+            pages = self.html(doc, ctx, mode, lang, paper, chunked=True)[0]
             write_parallel(pages, target, ctx, allowed, paper)
         else:
             html_text = self.html(doc, ctx, mode, lang, paper)[0][0]
@@ -75,10 +77,16 @@ class PdfRenderer:
         return [target]
 
     def html(
-        self, doc: Document, ctx: RenderContext, mode: str, lang: str, paper: str, chunks: int = 1
+        self,
+        doc: Document,
+        ctx: RenderContext,
+        mode: str,
+        lang: str,
+        paper: str,
+        chunked: bool = False,
     ) -> tuple[list[str], FrozenMap]:
-        """The sheet as one HTML page, or as `chunks` pages of whole sections for parallel
-        rendering (page numbers are then stamped after joining)."""
+        """The sheet as one HTML page, or as pages of whole sections to render in parallel
+        and cache one by one (page numbers are then stamped after joining)."""
         images = images_of(doc)
         files = {media_name(i.path): Path(i.path).as_uri() for i in images.values() if i.path}
         numbered = [c for s in doc.sections for c in s.cards]
@@ -134,7 +142,7 @@ class PdfRenderer:
             lang_attr="en" if lang == "en" else "zh-CN", changed=changed_date(ctx.source),
         )  # fmt: skip
         glossary = [t for t in doc.glossary if t.en or t.abbr]
-        parts = _split(sections, chunks)
+        parts = _split(sections) if chunked else [sections]
         pages = []
         for k, part in enumerate(parts):
             last, extra = k == len(parts) - 1, ""
@@ -160,20 +168,22 @@ class PdfRenderer:
         return pages, images
 
 
-def _split(sections: list[dict], chunks: int) -> list[list[dict]]:
-    """Whole sections in `chunks` runs of about equal card counts (at least one run)."""
-    if chunks <= 1 or len(sections) < 2:
-        return [sections]
-    sizes = [sum(1 for e in s["entries"] if e["kind"] == "card") for s in sections]
-    per = sum(sizes) / chunks
+def _split(sections: list[dict]) -> list[list[dict]]:
+    """Whole sections in runs of CHUNK_MIN to CHUNK_MAX cards. A run ends after a section
+    whose title hashes to a multiple of 3, so editing a card moves no boundary and every other
+    run renders to the same HTML: the cached PDF of that run is used again."""
     parts: list[list[dict]] = [[]]
     count = 0
-    for s, n in zip(sections, sizes, strict=True):
-        if count >= per * len(parts) and len(parts) < chunks:
+    for s in sections:
+        if parts[-1] and (
+            count >= CHUNK_MAX
+            or (count >= CHUNK_MIN and zlib.crc32(parts[-1][-1]["title"].encode()) % 3 == 0)
+        ):
             parts.append([])
+            count = 0
         parts[-1].append(s)
-        count += n
-    return [p for p in parts if p]
+        count += sum(1 for e in s["entries"] if e["kind"] == "card")
+    return parts
 
 
 def _css_string(text: str) -> str:

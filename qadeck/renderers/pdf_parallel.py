@@ -1,10 +1,17 @@
-"""Large sheets on every core: whole sections rendered by WeasyPrint in parallel processes,
-joined with pypdf, then `page / pages` stamped from one small overlay document."""
+"""Large sheets on every core: runs of whole sections rendered by WeasyPrint in parallel
+processes, joined with pypdf, then `page / pages` stamped from one small overlay document.
+
+Each run's PDF is cached in `<out>/.qadeck-cache/pdf/`, keyed by its HTML and the files it
+shows: after editing one card only that card's run is rendered again."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import multiprocessing as mp
+import os
+import re
 from pathlib import Path
 
 from . import RenderContext
@@ -37,11 +44,20 @@ def write_parallel(
     from pypdf import PdfReader, PdfWriter
     from weasyprint import HTML
 
-    _JOB.update(pages=pages, allowed=allowed, base=ctx.source.parent.resolve().as_uri() + "/")
-    with mp.get_context("fork").Pool(min(len(pages), 2)) as pool:
-        results = pool.map(_render, range(len(pages)))
+    cache = ChunkCache(ctx.out_dir / ".qadeck-cache" / "pdf", target.name)
+    keys = [cache.key(page, paper) for page in pages]
+    results: list[tuple[bytes, list[str]] | None] = [cache.get(k) for k in keys]
+    todo = [i for i, r in enumerate(results) if r is None]
+    if todo:
+        _JOB.update(pages=pages, allowed=allowed, base=ctx.source.parent.resolve().as_uri() + "/")
+        with mp.get_context("fork").Pool(min(len(todo), os.cpu_count() or 2)) as pool:
+            for i, result in zip(todo, pool.map(_render, todo), strict=True):
+                results[i] = result
+                cache.put(keys[i], *result)
     writer = PdfWriter()
-    for data, warnings in results:
+    for result in results:
+        assert result is not None
+        data, warnings = result
         ctx.warnings.extend(warnings)
         writer.append(PdfReader(io.BytesIO(data)))
     total = len(writer.pages)
@@ -50,3 +66,68 @@ def write_parallel(
         page.merge_page(stamp)
     with open(ctx.staging.stage(target), "wb") as f:
         writer.write(f)
+    cache.keep(keys)
+
+
+class ChunkCache:
+    """PDFs of sheet chunks by content. Best effort: a damaged entry is rendered again."""
+
+    def __init__(self, folder: Path, output: str) -> None:
+        self.folder = folder
+        self.manifest = folder / f"{output}.json"
+
+    @staticmethod
+    def key(page: str, paper: str) -> str:
+        """The chunk's HTML, the paper, the WeasyPrint version and every local file shown."""
+        import weasyprint
+
+        h = hashlib.sha256(f"{weasyprint.__version__}\0{paper}\0{page}".encode())
+        for url in sorted(set(re.findall(r'src="file://([^"]+)"', page))):
+            try:
+                st = Path(url).stat()
+                h.update(f"\0{url}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+            except OSError:
+                h.update(f"\0{url}\0missing".encode())
+        return h.hexdigest()[:32]
+
+    def get(self, key: str) -> tuple[bytes, list[str]] | None:
+        try:
+            data = (self.folder / f"{key}.pdf").read_bytes()
+            warnings = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not data.startswith(b"%PDF") or not data.rstrip().endswith(b"%%EOF"):
+            return None
+        return data, [str(w) for w in warnings]
+
+    def put(self, key: str, data: bytes, warnings: list[str]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for name, body in (
+                (f"{key}.json", json.dumps(warnings).encode()),
+                (f"{key}.pdf", data),
+            ):
+                tmp = self.folder / f".{name}.tmp{os.getpid()}"
+                tmp.write_bytes(body)
+                os.replace(tmp, self.folder / name)
+        except OSError:
+            pass  # no cache this time
+
+    def keep(self, keys: list[str]) -> None:
+        """Record this output's chunks; drop the entries no output records any more."""
+        try:
+            self.manifest.write_text(json.dumps(keys), encoding="utf-8")
+            live: set[str] = set()
+            for m in self.folder.glob("*.json"):
+                try:
+                    data = json.loads(m.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    continue
+                if isinstance(data, list) and m.stem.endswith(".pdf"):
+                    live.update(str(k) for k in data)
+            for f in self.folder.iterdir():
+                stem = f.name.split(".", 1)[0]
+                if f.suffix in (".pdf", ".json") and len(stem) == 32 and stem not in live:
+                    f.unlink()
+        except OSError:
+            pass
