@@ -7,10 +7,13 @@ and everything else is shown as text. Math is kept as `\\(…\\)`/`\\[…\\]` fo
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -313,8 +316,90 @@ def _hide_math_lines(text: str, maths: list[str]) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _render_cached(source: str, images: Mapping[str, Image] | None) -> str:
-    fast = _fast_render(source)
-    return fast if fast is not None else _render_slow(source, images)
+    key = STORE.key("block", source, images) if STORE.on else ""
+    done = STORE.get(key)
+    if done is None:
+        fast = _fast_render(source)
+        done = fast if fast is not None else _render_slow(source, images)
+        STORE.put(key, done)
+    return done
+
+
+class HtmlStore:
+    """Rendered HTML kept between builds (`cache.cache_dir`), keyed by
+    a hash of the Markdown, the images it may show and this module's code and libraries.
+    A build records what it used and saves only that, so the file never outgrows the notes."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.old: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+
+    def open(self, path: Path) -> None:
+        import json
+
+        self.on, self.used = True, {}
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8", "surrogatepass"))
+            self.old = data["html"] if data.get("version") == _code_version() else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.old = {}
+
+    def save(self, path: Path) -> None:
+        import json
+
+        from .atomic import write_atomic
+
+        if not self.on:
+            return
+        self.on = False
+        data = {"version": _code_version(), "html": self.used}
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(data, ensure_ascii=False)
+            write_atomic(path, text.encode("utf-8", "surrogatepass"))
+
+    def close(self) -> None:
+        self.on, self.old, self.used = False, {}, {}
+
+    def key(self, kind: str, source: str, images: Mapping[str, Image] | None) -> str:
+        shows = images and ("![" in source or "<img" in source.lower())
+        sig = _images_signature(images) if shows else ""
+        data = f"{kind}\0{sig}\0{source}".encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+    def get(self, key: str) -> str | None:
+        if not key:
+            return None
+        done = self.used.get(key) or self.old.get(key)
+        if isinstance(done, str):
+            self.used[key] = done
+            return done
+        return None
+
+    def put(self, key: str, html_text: str) -> None:
+        if key:
+            self.used[key] = html_text
+
+
+STORE = HtmlStore()
+
+
+@lru_cache(maxsize=8)
+def _images_signature(images: Mapping[str, Image]) -> str:
+    return repr(sorted((src, image.path) for src, image in images.items()))
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """This module, the templates of its HTML and the libraries that shape it."""
+    from importlib.metadata import version
+
+    parts = [Path(__file__).read_bytes()]
+    for lib in ("markdown-it-py", "markdown-it-pyrs", "mdit-py-plugins", "pygments"):
+        with contextlib.suppress(Exception):
+            parts.append(version(lib).encode())
+    return hashlib.blake2b(b"\0".join(parts), digest_size=16).hexdigest()
 
 
 def render_markdown(source: str, images: Mapping[str, Image] | None = None) -> str:
@@ -340,6 +425,15 @@ def _render_slow(source: str, images: Mapping[str, Image] | None = None) -> str:
 
 def render_inline(source: str, images: Mapping[str, Image] | None = None) -> str:
     """Inline Markdown (a question) → safe HTML without a wrapping <p>."""
+    key = STORE.key("inline", source, images) if STORE.on else ""
+    done = STORE.get(key)
+    if done is None:
+        done = _render_inline(source, images)
+        STORE.put(key, done)
+    return done
+
+
+def _render_inline(source: str, images: Mapping[str, Image] | None) -> str:
     if "\n" not in source and source == source.strip():
         fast = _fast_render(source)
         if fast and fast.startswith("<p>") and fast.endswith("</p>\n") and fast.count("<p>") == 1:

@@ -103,6 +103,11 @@ def build(
         options=dict(options, plan=loaded.plan),
         strict=strict,
     )
+    from .cache import cache_dir
+    from .markup import STORE
+
+    store = cache_dir(out_dir) / f"html-{loaded.doc.name}.json"
+    STORE.open(store)
     background = None
     try:
         if len(names) > 1 and "pdf" in names and hasattr(os, "fork"):
@@ -121,11 +126,13 @@ def build(
             if progress:
                 progress("pdf")
         written = ctx.staging.commit()
+        STORE.save(store)
     finally:
         if background is not None:
             with contextlib.suppress(BaseException):
                 background.join(ctx)
         ctx.staging.discard()
+        STORE.close()
     for part in loaded.files:
         record(part.lock, part.doc, part.plan)
         part.lock.save()

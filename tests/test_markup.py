@@ -94,3 +94,36 @@ def test_fast_path_matches_on_generated_inline_markdown(parts: list[str]) -> Non
     fast = markup._fast_render(source)
     if fast is not None:
         assert fast == markup._render_slow(source)
+
+
+def test_rendered_html_is_kept_between_builds(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from qadeck.cli import cli
+
+    src = tmp_path / "n.md"
+    src.write_text(
+        "### 一、章节\n\n#### 1. 什么是A？\n\n答案 **A**。\n\n#### 2. 什么是B？\n\n答案 B。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+
+    def build():
+        markup._render_cached.cache_clear()
+        result = CliRunner().invoke(cli, ["html", str(src), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        return (out / "n.html").read_text(encoding="utf-8")
+
+    first = build()
+    rendered: list[str] = []
+    real = markup._fast_render
+    monkeypatch.setattr(markup, "_fast_render", lambda s: rendered.append(s) or real(s))
+    assert build() == first and rendered == []  # every card came from the store
+    src.write_text(src.read_text(encoding="utf-8").replace("答案 B。", "答案 B2。"), "utf-8")
+    assert "B2" in build()
+    assert rendered == ["答案 B2。"]  # only the edited answer was rendered again
+    from qadeck.cache import cache_dir
+
+    (store,) = cache_dir(out).glob("html-*.json")
+    store.write_text("{damaged", encoding="utf-8")
+    assert "B2" in build()  # a damaged store is ignored

@@ -161,7 +161,9 @@ def test_editing_one_card_renders_only_its_chunk_again(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "CHUNK_MAX", 60)
     src = generate.write(tmp_path, 260)
     out = tmp_path / "out"
-    cache = out / ".qadeck-cache" / "pdf"
+    from qadeck.cache import cache_dir
+
+    cache = cache_dir(out) / "pdf"
 
     def build() -> set[str]:
         result = CliRunner().invoke(cli, ["pdf", str(src), "--out", str(out)])

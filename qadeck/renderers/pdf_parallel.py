@@ -1,8 +1,8 @@
 """Large sheets on every core: runs of whole sections rendered by WeasyPrint in parallel
 processes, joined with pypdf, then `page / pages` stamped from one small overlay document.
 
-Each run's PDF is cached in `<out>/.qadeck-cache/pdf/`, keyed by its HTML and the files it
-shows: after editing one card only that card's run is rendered again."""
+Each run's PDF is cached (`cache.cache_dir`), keyed by its HTML and the files it shows:
+after editing one card only that card's run is rendered again."""
 
 from __future__ import annotations
 
@@ -44,7 +44,9 @@ def write_parallel(
     from pypdf import PdfReader, PdfWriter
     from weasyprint import HTML
 
-    cache = ChunkCache(ctx.out_dir / ".qadeck-cache" / "pdf", target.name)
+    from ..cache import cache_dir
+
+    cache = ChunkCache(cache_dir(ctx.out_dir) / "pdf", target.name)
     keys = [cache.key(page, paper) for page in pages]
     results: list[tuple[bytes, list[str]] | None] = [cache.get(k) for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]

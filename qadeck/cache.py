@@ -1,0 +1,20 @@
+"""Where builds keep what they can reuse: rendered HTML and PDF chunks.
+
+Outside `dist/` (which users copy and share): `$QADECK_CACHE`, else `$XDG_CACHE_HOME/qadeck`,
+else `~/.cache/qadeck`, one folder per output folder. Deleting it is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+
+def cache_dir(out_dir: Path) -> Path:
+    base = os.environ.get("QADECK_CACHE") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    if not os.environ.get("QADECK_CACHE"):
+        root = root / "qadeck"
+    tag = hashlib.blake2b(str(out_dir.resolve()).encode(), digest_size=8).hexdigest()
+    return root / f"{out_dir.resolve().name}-{tag}"
