@@ -25,7 +25,7 @@ PY = sys.executable
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
-SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "100,1000,10000").split(",")]
+SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "100,1000,2000,10000").split(",")]
 REPS = int(os.environ.get("BENCH_REPS", "3"))
 PDF_MAX = int(os.environ.get("BENCH_PDF_MAX", "1000"))
 PEER_VENV = HERE / "work" / "peer-venv"
@@ -109,15 +109,18 @@ def repeat(fn, reps: int = REPS) -> dict:
 
 
 def fresh(src: Path) -> None:
-    """Forget what earlier builds remembered, so each build is a cold one."""
+    """Forget what earlier builds remembered (lock file, HTML and PDF caches): a cold build."""
     for lock in src.parent.glob("*.qadeck-lock.json"):
         lock.unlink()
+    shutil.rmtree(src.parent.parent / "cache", ignore_errors=True)
 
 
 def build(cmd: str, src: Path, out: Path, cold: bool = True, *extra: str) -> tuple[float, float]:
     if cold:
         fresh(src)
-    wall, peak, _ = timed([PY, str(ROOT / "build.py"), cmd, str(src), "--out", str(out), *extra])
+    cache = {"QADECK_CACHE": str(src.parent.parent / "cache")}
+    argv = [PY, str(ROOT / "build.py"), cmd, str(src), "--out", str(out), *extra]
+    wall, peak, _ = timed(argv, env=cache)
     return wall, peak
 
 
@@ -148,9 +151,13 @@ def peer_tools() -> dict[str, str | None]:
     return found
 
 
-def edit_one_card(src: Path) -> None:
+def edit_one_card(src: Path, n: int) -> None:
+    """Change one answer in the middle of the file."""
     text = src.read_text(encoding="utf-8")
-    src.write_text(text.replace("第1条说明。", "第1条说明（已修改）。", 1), encoding="utf-8")
+    k = (n // 2) // 5 * 5 + 1  # a card of the kind with a `第…条说明` line
+    old = f"第{k}条说明。"
+    assert old in text, old
+    src.write_text(text.replace(old, f"第{k}条说明（已修改）。", 1), encoding="utf-8")
 
 
 def measure_size(n: int, work: Path, peers: dict) -> dict:
@@ -166,8 +173,16 @@ def measure_size(n: int, work: Path, peers: dict) -> dict:
     for cmd in ("anki", "html"):
         r[cmd] = repeat(lambda cmd=cmd: build(cmd, src, out), reps)
     build("anki", src, out)
-    edit_one_card(src)
+    r["anki_rebuild_no_change"] = repeat(lambda: build("anki", src, out, cold=False), reps)
+    original = src.read_text(encoding="utf-8")
+    edit_one_card(src, n)
     r["anki_rebuild_one_edit"] = repeat(lambda: build("anki", src, out, cold=False), 1)
+    src.write_text(original, encoding="utf-8")
+    if n == 2000:  # the issue's PDF cache target: one edit in a 2,000-card source
+        r["pdf"] = repeat(lambda: build("pdf", src, out), 1)
+        edit_one_card(src, n)
+        r["pdf_rebuild_one_edit"] = repeat(lambda: build("pdf", src, out, cold=False), 1)
+        src.write_text(original, encoding="utf-8")
     if n <= PDF_MAX:
         r["pdf"] = repeat(lambda: build("pdf", src, out), reps)
         r["bare_weasyprint"] = repeat(lambda: snippet("bare_weasyprint", src, out), reps)
@@ -202,8 +217,10 @@ def folder_of_100(work: Path) -> dict:
     def run() -> tuple[float, float]:
         for lock in folder.rglob("*lock.json"):
             lock.unlink()
+        shutil.rmtree(folder.parent / "cache", ignore_errors=True)
         return timed(
-            [PY, str(ROOT / "build.py"), "all", str(folder), "--out", str(folder.parent / "out")]
+            [PY, str(ROOT / "build.py"), "all", str(folder), "--out", str(folder.parent / "out")],
+            env={"QADECK_CACHE": str(folder.parent / "cache")},
         )[:2]
 
     return repeat(run, 1)

@@ -34,6 +34,7 @@ def table(res: dict) -> str:
             ("anki ÷ markdown-it-py+genanki", r.get("anki"), r.get("bare_genanki")),
             ("anki ÷ ankdown (cold)", r.get("anki"), r.get("ankdown")),
             ("anki one-edit rebuild ÷ ankdown", r.get("anki_rebuild_one_edit"), r.get("ankdown")),
+            ("anki one-edit rebuild ÷ cold anki", r.get("anki_rebuild_one_edit"), r.get("anki")),
             ("html ÷ pandoc --standalone", r.get("html"), r.get("pandoc")),
             ("pdf ÷ bare WeasyPrint", r.get("pdf"), r.get("bare_weasyprint")),
         ]
@@ -84,6 +85,14 @@ def checks(res: dict) -> list[tuple[bool, str]]:
             )
             break
     for n, r in sizes.items():
+        if r.get("pdf_rebuild_one_edit") and r.get("pdf"):
+            edit, full = _m(r["pdf_rebuild_one_edit"]), _m(r["pdf"])
+            out.append(
+                (
+                    edit < full / 3,
+                    f"{n} cards: PDF after one edit {edit:.1f}s, {edit / full:.0%} of the full build {full:.1f}s (< 1/3)",
+                )
+            )
         if r.get("pdf_overhead") and r.get("bare_weasyprint"):
             over = _m(r["pdf_overhead"]) / _m(r["bare_weasyprint"])
             out.append(
