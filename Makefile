@@ -61,4 +61,5 @@ bench: $(STAMP) $(SYS)
 	$(PY) bench/run.py
 
 clean:
+	-[ -x $(PY) ] && $(PY) -c "import pathlib, shutil; from qadeck.cache import cache_dir; shutil.rmtree(cache_dir(pathlib.Path('$(OUT)')), ignore_errors=True)"
 	rm -rf $(OUT) .pytest_cache .hypothesis

@@ -154,7 +154,7 @@ def peer_tools() -> dict[str, str | None]:
 def edit_one_card(src: Path, n: int) -> None:
     """Change one answer in the middle of the file."""
     text = src.read_text(encoding="utf-8")
-    k = (n // 2) // 5 * 5 + 1  # a card of the kind with a `第…条说明` line
+    k = max(5, (n // 2) // 5 * 5)  # a card of the kind with a `第…条说明` line
     old = f"第{k}条说明。"
     assert old in text, old
     src.write_text(text.replace(old, f"第{k}条说明（已修改）。", 1), encoding="utf-8")

@@ -168,7 +168,7 @@ def test_editing_one_card_renders_only_its_chunk_again(tmp_path, monkeypatch):
     def build() -> set[str]:
         result = CliRunner().invoke(cli, ["pdf", str(src), "--out", str(out)])
         assert result.exit_code == 0, result.output
-        return {p.stem for p in cache.glob("*.pdf")}
+        return {p.stem for p in cache.glob("c*.pdf")}  # chunks (p…: page numbers)
 
     first = build()
     assert len(first) >= 4  # 260 cards in runs of 50-100

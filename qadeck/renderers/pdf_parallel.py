@@ -47,7 +47,7 @@ def write_parallel(
     from ..cache import cache_dir
 
     cache = ChunkCache(cache_dir(ctx.out_dir) / "pdf", target.name)
-    keys = [cache.key(page, paper) for page in pages]
+    keys = [cache.key("c", page, paper) for page in pages]
     results: list[tuple[bytes, list[str]] | None] = [cache.get(k) for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
@@ -63,7 +63,13 @@ def write_parallel(
         ctx.warnings.extend(warnings)
         writer.append(PdfReader(io.BytesIO(data)))
     total = len(writer.pages)
-    overlay = HTML(string=OVERLAY.format(paper=paper, pages="<div></div>" * total)).write_pdf()
+    stamps = OVERLAY.format(paper=paper, pages="<div></div>" * total)
+    overlay_key = cache.key("p", stamps, paper)
+    cached = cache.get(overlay_key)
+    overlay = cached[0] if cached else HTML(string=stamps).write_pdf()
+    if not cached:
+        cache.put(overlay_key, overlay, [])
+    keys.append(overlay_key)
     for page, stamp in zip(writer.pages, PdfReader(io.BytesIO(overlay)).pages, strict=True):
         page.merge_page(stamp)
     with open(ctx.staging.stage(target), "wb") as f:
@@ -79,8 +85,9 @@ class ChunkCache:
         self.manifest = folder / f"{output}.json"
 
     @staticmethod
-    def key(page: str, paper: str) -> str:
-        """The chunk's HTML, the paper, the WeasyPrint version and every local file shown."""
+    def key(kind: str, page: str, paper: str) -> str:
+        """`kind` ("c" for a chunk, "p" for page numbers), then a hash of the HTML, the paper,
+        the WeasyPrint version and every local file shown."""
         import weasyprint
 
         h = hashlib.sha256(f"{weasyprint.__version__}\0{paper}\0{page}".encode())
@@ -90,7 +97,7 @@ class ChunkCache:
                 h.update(f"\0{url}\0{st.st_size}\0{st.st_mtime_ns}".encode())
             except OSError:
                 h.update(f"\0{url}\0missing".encode())
-        return h.hexdigest()[:32]
+        return kind + h.hexdigest()[:31]
 
     def get(self, key: str) -> tuple[bytes, list[str]] | None:
         try:
