@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import unescapeAll
 from markdown_it.renderer import RendererHTML
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -41,10 +42,21 @@ def _validate_lang(params: str, *args) -> bool:
     return bool(LANG_INFO.match(params))
 
 
-def _configured() -> MarkdownIt:
+def _configured(front_matter: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable("table").enable("strikethrough")
-    md.use(front_matter_plugin)
+    if front_matter:
+        md.use(front_matter_plugin)
+        # The plugin's rule also fires on the first line of a list item that starts with
+        # `---`, swallowing text: keep it to the top of the document.
+        from mdit_py_plugins.front_matter.index import _front_matter_rule
+
+        def top_only(state, start: int, end: int, silent: bool) -> bool:
+            return state.parentType == "root" and _front_matter_rule(state, start, end, silent)
+
+        md.block.ruler.at(
+            "front_matter", top_only, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+        )
     md.use(container_plugin, name="lang", validate=_validate_lang)
     md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
     return md
@@ -52,15 +64,15 @@ def _configured() -> MarkdownIt:
 
 @lru_cache(maxsize=1)
 def make_parser() -> MarkdownIt:
-    """The shared markdown-it configuration (parser and renderer)."""
-    return _configured()
+    """The shared markdown-it configuration for card text (an answer has no front matter)."""
+    return _configured(front_matter=False)
 
 
 @lru_cache(maxsize=1)
 def block_parser() -> MarkdownIt:
     """The same configuration without the inline pass: the parser needs only the block
     structure and raw inline text, and skipping inline parsing halves its time."""
-    md = _configured()
+    md = _configured(front_matter=True)
     md.core.ruler.disable("inline")
     return md
 
@@ -85,7 +97,8 @@ class _Renderer(RendererHTML):
 
     def fence(self, tokens, idx, options, env) -> str:
         tok = tokens[idx]
-        lang = tok.info.strip().split(maxsplit=1)[0] if tok.info.strip() else ""
+        info = unescapeAll(tok.info).strip()  # escapes in an info string count, as in CommonMark
+        lang = info.split(maxsplit=1)[0] if info else ""
         return highlight(tok.content, lang)
 
     def code_block(self, tokens, idx, options, env) -> str:
@@ -206,7 +219,14 @@ _FENCE = re.compile(r"^(```|~~~)[^\n`]*\n.*?^\1[ \t]*$", re.M | re.S)
 # An unclosed fence, an empty list item, a table rule under a line without pipes: the two
 # renderers differ on these.
 _LOOSE_ENDS = re.compile(r"^\s*(```|~~~)|^\s*([-*+]|\d{1,9}[.)])\s*$", re.M)
-_TABLE_RULE = re.compile(r"^[^|\n]*\n\s*\|?\s*:?-+:?\s*(\|\s*:?-*:?\s*)*$", re.M)
+_FENCE_OPEN = re.compile(r"^(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])*(```|~~~)", re.M)
+_TABLE_RULE = re.compile(
+    r"^[^|\n]*\n\s*\|?\s*:?-+:?\s*(\|\s*:?-*:?\s*)*$|^.*\|.*\n[ \t]*[-=]+[ \t]*$|^.*\|.*\t", re.M
+)
+_LAZY_QUOTE = re.compile(r"^[ \t]*>.*\n(?![ \t]*>|[ \t]*$)", re.M)
+_BLANK_CODE = re.compile(r"(?<!`)(`+) +\1(?!`)")
+_DECLINE_CODE_FREE = re.compile(f"{_FAST_BLOCKERS.pattern}|{_LOOSE_ENDS.pattern}", re.M)
+_DECLINE_SOURCE = re.compile(f"{_NESTED.pattern}|{_TABLE_RULE.pattern}", re.M)
 _MATH_HOLDER = re.compile("\\$\ue000(\\d+)\ue000\\$")
 _BLOCK_PREFIX = re.compile(r"(?:[\s>#*+\-]|\d{1,9}[.)])*")
 _PYRS_LINK = re.compile(r'<a href="(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#|/)([^"]*)">')
@@ -235,26 +255,38 @@ def _fast_render(source: str) -> str | None:
         if hidden is None:
             return None
         source = hidden
-    code_free = _CODE.sub("", source)
-    if _LOOSE_ENDS.search(code_free) or _TABLE_RULE.search(source):
+    code_free = source
+    if "`" in source or "~" in source:
+        if _FENCE_OPEN.search(_FENCE.sub("", source)):
+            return None  # a fence never closed
+        code_free = _CODE.sub("", source)
+    if _DECLINE_CODE_FREE.search(_MATH_HOLDER.sub("", code_free) if maths else code_free):
         return None
-    if _FAST_BLOCKERS.search(_MATH_HOLDER.sub("", code_free)) or _NESTED.search(source):
+    if _DECLINE_SOURCE.search(source):
         return None
     if "[" in code_free and "`" in code_free:  # markdown-it-pyrs 0.4 panics on `[a`b`
         return None
+    if "` " in source and _BLANK_CODE.search(source):
+        return None  # the Rust port trims a code span of only spaces
+    if ">" in source and _LAZY_QUOTE.search(source):
+        return None  # the two differ on some lazy lines after a quote
     try:
         out = md.render(source)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # noqa: BLE001 - a Rust panic or lone surrogates: use Python
         return None
-    out = _PYRS_CODE.sub(
-        lambda m: highlight(html.unescape(m.group(2)), html.unescape(m.group(1) or "")), out
-    )
-    out = out.replace("<table>\n", '<div class="table-wrap"><table>\n')
-    out = out.replace("</table>\n", "</table></div>\n")
-    out = out.replace("<blockquote>\n</blockquote>", "<blockquote></blockquote>")
-    out = _PYRS_LINK.sub(r'<a href="\1" class="xref">', out)
+    if "<pre>" in out:
+        out = _PYRS_CODE.sub(
+            lambda m: highlight(html.unescape(m.group(2)), html.unescape(m.group(1) or "")), out
+        )
+    if "<table>" in out:
+        out = out.replace("<table>\n", '<div class="table-wrap"><table>\n')
+        out = out.replace("</table>\n", "</table></div>\n")
+    if "<blockquote>" in out:
+        out = out.replace("<blockquote>\n</blockquote>", "<blockquote></blockquote>")
+    if "<a " in out:
+        out = _PYRS_LINK.sub(r'<a href="\1" class="xref">', out)
     if maths:
         out = _MATH_HOLDER.sub(lambda m: _math_span(maths[int(m.group(1))]), out)
     return out
@@ -293,7 +325,8 @@ def _hide_math_lines(text: str, maths: list[str]) -> str | None:
         if "$" not in line:
             out.append(line)
             continue
-        if line.startswith(("    ", "\t")) or "```" in line or "~~~" in line:
+        head = line.split("$", 1)[0]
+        if "\t" in head or "    " in head or "```" in line or "~~~" in line:
             return None  # perhaps code
         parts = line.split("$")
         if any(c in line for c in "`|") or "](" in line or len(parts) % 2 == 0:
