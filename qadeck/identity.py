@@ -105,8 +105,7 @@ class Lock:
             if e.removed:
                 item["removed"] = True
             cards[key] = item
-        body = {"version": LOCK_VERSION, "meta": self.meta, "cards": cards}
-        return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
+        return _dumps_lock({"version": LOCK_VERSION, "meta": self.meta, "cards": cards})
 
     def save(self) -> None:
         text = self.to_json()
@@ -267,3 +266,18 @@ def exclusive(source: Path) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _dumps_lock(body: dict) -> str:
+    """`json.dumps(body, ensure_ascii=False, indent=1)` + newline, written with the C encoder:
+    the pure-Python one that `indent` needs took 0.3 s for 10,000 cards."""
+    cards = body["cards"]
+    head = json.dumps({k: v for k, v in body.items() if k != "cards"}, ensure_ascii=False, indent=1)
+    if not cards:
+        return head[:-2] + ',\n "cards": {}\n}\n'
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    items = []
+    for key, item in cards.items():
+        fields = ",\n".join(f"   {dumps(k)}: {dumps(v)}" for k, v in item.items())
+        items.append(f"  {dumps(key)}: {{\n{fields}\n  }}" if item else f"  {dumps(key)}: {{}}")
+    return head[:-2] + ',\n "cards": {\n' + ",\n".join(items) + "\n }\n}\n"

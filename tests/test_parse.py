@@ -7,6 +7,8 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qadeck.cli import cli
 from qadeck.errors import SourceError
@@ -234,3 +236,21 @@ def test_check_strict_fails_on_missing_translations(tmp_path):
     strict = CliRunner().invoke(cli, ["check", "--strict", str(src)])
     assert strict.exit_code == 1
     assert f"{src}:10:1: error: card '什么是B？' has no `::: en` translation" in strict.stderr
+
+
+@given(
+    st.dictionaries(
+        st.text(max_size=12),
+        st.dictionaries(
+            st.sampled_from(["question", "section", "digest", "fields", "mtime", "removed"]),
+            st.text(max_size=20) | st.integers() | st.booleans(),
+        ),
+        max_size=6,
+    ),
+    st.dictionaries(st.text(max_size=5), st.dictionaries(st.text(max_size=5), st.integers())),
+)
+def test_lock_file_text_is_plain_indented_json(cards, meta):
+    from qadeck.identity import _dumps_lock
+
+    body = {"version": 1, "meta": meta, "cards": cards}
+    assert _dumps_lock(body) == json.dumps(body, ensure_ascii=False, indent=1) + "\n"
