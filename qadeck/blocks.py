@@ -33,7 +33,6 @@ class Block:
 class Node:
     block: Block | None
     level: int
-    parent: Node | None = None
     children: list[Node] = field(default_factory=list)
     body: list[Block] = field(default_factory=list)
     after_rule: list[Block] = field(default_factory=list)
@@ -234,7 +233,7 @@ def heading_tree(blocks: list[Block]) -> Node:
         if b.kind == "heading":
             while stack[-1].level >= b.level:
                 stack.pop()
-            node = Node(b, b.level, stack[-1])
+            node = Node(b, b.level)
             stack[-1].children.append(node)
             stack.append(node)
         elif b.kind == "hr":
