@@ -112,13 +112,18 @@ def fresh(src: Path) -> None:
     """Forget what earlier builds remembered (lock file, HTML and PDF caches): a cold build."""
     for lock in src.parent.glob("*.qadeck-lock.json"):
         lock.unlink()
-    shutil.rmtree(src.parent.parent / "cache", ignore_errors=True)
+    shutil.rmtree(cache_of(src), ignore_errors=True)
+
+
+def cache_of(src: Path) -> Path:
+    """The build cache of one size's folder (QADECK_CACHE for its builds)."""
+    return src.parent.parent / "cache"
 
 
 def build(cmd: str, src: Path, out: Path, cold: bool = True, *extra: str) -> tuple[float, float]:
     if cold:
         fresh(src)
-    cache = {"QADECK_CACHE": str(src.parent.parent / "cache")}
+    cache = {"QADECK_CACHE": str(cache_of(src))}
     argv = [PY, str(ROOT / "build.py"), cmd, str(src), "--out", str(out), *extra]
     wall, peak, _ = timed(argv, env=cache)
     return wall, peak

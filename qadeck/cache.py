@@ -12,9 +12,8 @@ from pathlib import Path
 
 
 def cache_dir(out_dir: Path) -> Path:
-    base = os.environ.get("QADECK_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    if not os.environ.get("QADECK_CACHE"):
-        root = root / "qadeck"
+    own = os.environ.get("QADECK_CACHE")
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    root = Path(own) if own else Path(xdg or Path.home() / ".cache") / "qadeck"
     tag = hashlib.blake2b(str(out_dir.resolve()).encode(), digest_size=8).hexdigest()
     return root / f"{out_dir.resolve().name}-{tag}"

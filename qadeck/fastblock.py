@@ -60,15 +60,11 @@ def _parser():
     return markdown_it_pyrs.MarkdownIt("zero").enable_many(_BLOCK_RULES)
 
 
-DEBUG = False
-
-
 class BlockToken:
     """The fields of a markdown-it-py block token that the parser reads (built ten times
     faster than markdown_it.token.Token)."""
 
-    __slots__ = ("type", "tag", "nesting", "map", "level", "markup", "info", "content",
-                 "block", "hidden", "attrs", "children")  # fmt: skip
+    __slots__ = ("type", "tag", "nesting", "map", "level", "markup", "info", "content", "hidden")
 
     def __init__(
         self,
@@ -78,14 +74,11 @@ class BlockToken:
         map: list[int] | None = None,
         level: int = 0,
         markup: str = "",
-        block: bool = True,
     ) -> None:
         self.type, self.tag, self.nesting, self.map = type, tag, nesting, map
-        self.level, self.markup, self.block = level, markup, block
+        self.level, self.markup = level, markup
         self.info = self.content = ""
         self.hidden = False
-        self.attrs: dict = {}
-        self.children: list | None = None
 
 
 class _Unsure(Exception):
@@ -100,11 +93,9 @@ def block_tokens(source: str) -> list[BlockToken] | None:
     lines = source.split("\n")
     try:
         front = _front_matter(lines)
-        masked, marks = _mask(lines, front)
+        masked, marks = _mask(lines, front, source)
         return _Builder(lines, masked, marks, front).build(md)
     except _Unsure:
-        if DEBUG:
-            raise
         return None
     except (KeyboardInterrupt, SystemExit):
         raise
@@ -134,14 +125,16 @@ def _front_matter(lines: list[str]) -> int:
     return 0
 
 
-def _mask(lines: list[str], front: int) -> tuple[list[str], dict[int, tuple[str, int, str]]]:
+def _mask(
+    lines: list[str], front: int, source: str
+) -> tuple[list[str], dict[int, tuple[str, int, str]]]:
     """Lines with containers and math blocks replaced; marks[line] = (kind, end, info).
 
     kind is "open" (container, end = closing line or len(lines)), "close" or "math"
     (end = exclusive last line)."""
     masked = [""] * front + lines[front:]
     marks: dict[int, tuple[str, int, str]] = {}
-    if not _MAYBE.search("\n".join(lines[front:])):
+    if not _MAYBE.search(source):
         return masked, marks
     n, i = line_count(lines), front
     limit = n  # the end of the open container, if any
@@ -156,9 +149,8 @@ def _mask(lines: list[str], front: int) -> tuple[list[str], dict[int, tuple[str,
                 c = _CLOSER.fullmatch(lines[end])
                 if c and len(c.group(1)) >= len(m.group(1)):
                     break
-                if _OPENER.fullmatch(lines[end]) and LANG_INFO.match(
-                    _OPENER.fullmatch(lines[end]).group(2)
-                ):
+                inner = _OPENER.fullmatch(lines[end])
+                if inner and LANG_INFO.match(inner.group(2)):
                     raise _Unsure  # nested containers
                 end += 1
             marks[i] = ("open", end, m.group(1) + m.group(2))
@@ -344,7 +336,7 @@ class _Builder:
                 if idx and nodes[idx - 1].name == "table" and self.span(nodes[idx - 1])[1] == start:
                     raise _Unsure
                 container = BlockToken(
-                    "container_lang_open", "div", 1, map=[start, mend], markup=":::", block=True
+                    "container_lang_open", "div", 1, map=[start, mend], markup=":::"
                 )
                 container.info = info.lstrip(":")
                 out.append(container)
@@ -360,7 +352,6 @@ class _Builder:
     def inline(self, content: str, start: int, end: int, level: int) -> None:
         tok = BlockToken("inline", "", 0, map=[start, end], level=level)
         tok.content = content
-        tok.children = []
         self.out.append(tok)
 
     def text_of(self, first, last, children) -> tuple[int, str]:
@@ -424,7 +415,7 @@ class _Builder:
                 if not (self.depth or self.last_chunk):
                     raise _Unsure("html")
             tok = BlockToken(name, "code" if name != "html_block" else "", 0, map=[start, end])
-            tok.level, tok.block = level, True
+            tok.level = level
             tok.content = node.meta.get("content", "")
             if name == "html_block" and not self.depth:
                 tok.content = "\n".join(self.lines[start:end]) + "\n" * (end < len(self.lines))
@@ -447,7 +438,7 @@ class _Builder:
             ):
                 raise _Unsure("lazy quote")  # the parsers disagree on some lazy lines
             o = BlockToken("blockquote_open", "blockquote", 1, map=[start, end], level=level)
-            o.markup, o.block = ">", True
+            o.markup = ">"
             out.append(o)
             outer, self.limit = self.limit, end
             self.depth += 1
@@ -467,9 +458,6 @@ class _Builder:
         tag = "ol" if ordered else "ul"
         marker = node.meta.get("marker", "")
         o = BlockToken(f"{node.name}_open", tag, 1, map=[start, end], level=level, markup=marker)
-        o.block = True
-        if ordered and node.meta.get("start", 1) != 1:
-            o.attrs = {"start": node.meta["start"]}
         out.append(o)
         items = node.children
         kids = [item.children for item in items]
@@ -486,7 +474,7 @@ class _Builder:
             info = text[: len(text) - len(text.lstrip("0123456789"))] if ordered else ""
             o.map = [start, e]  # a list ends where its last item does
             li = BlockToken("list_item_open", "li", 1, map=[s, e], level=level + 1, markup=marker)
-            li.info, li.block = info, True
+            li.info = info
             out.append(li)
             run: list = []
             for child in [*children, None]:

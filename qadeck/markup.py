@@ -211,11 +211,10 @@ def highlight(code: str, lang: str) -> str:
 
 _FAST_BLOCKERS = re.compile(r"[$<]|~~~|!\[|:::|&#?\w+;|\\\S|\[[^\]]*\]\[|^\s*\[[^\]]+\]:", re.M)
 _NESTED = re.compile(r"^[ \t]{16,}\S|^[ \t]+(```|~~~)|^\s*(```|~~~).*`", re.M)
-_CODE = re.compile(
-    r"^(```|~~~)[^\n`]*\n.*?^\1[ \t]*$|(`+)(?:(?!\2)(?!\n[ \t]*\n).)+?\2", re.M | re.S
-)
-_PYRS_CODE = re.compile(r'<pre><code(?: class="language-([^"]*)")?>(.*?)</code></pre>\n', re.S)
 _FENCE = re.compile(r"^(```|~~~)[^\n`]*\n.*?^\1[ \t]*$", re.M | re.S)
+# A closed fence at the margin, or a code span within one paragraph.
+_CODE = re.compile(_FENCE.pattern + r"|(`+)(?:(?!\2)(?!\n[ \t]*\n).)+?\2", re.M | re.S)
+_PYRS_CODE = re.compile(r'<pre><code(?: class="language-([^"]*)")?>(.*?)</code></pre>\n', re.S)
 # An unclosed fence, an empty list item, a table rule under a line without pipes: the two
 # renderers differ on these.
 _LOOSE_ENDS = re.compile(r"^\s*(```|~~~)|^\s*([-*+]|\d{1,9}[.)])\s*$", re.M)
@@ -349,13 +348,12 @@ def _hide_math_lines(text: str, maths: list[str]) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _render_cached(source: str, images: Mapping[str, Image] | None) -> str:
-    key = STORE.key("block", source, images) if STORE.on else ""
-    done = STORE.get(key)
-    if done is None:
-        fast = _fast_render(source)
-        done = fast if fast is not None else _render_slow(source, images)
-        STORE.put(key, done)
-    return done
+    return STORE.through("block", source, images, _render_block)
+
+
+def _render_block(source: str, images: Mapping[str, Image] | None) -> str:
+    fast = _fast_render(source)
+    return fast if fast is not None else _render_slow(source, images)
 
 
 class HtmlStore:
@@ -401,18 +399,16 @@ class HtmlStore:
         data = f"{kind}\0{sig}\0{source}".encode("utf-8", "surrogatepass")
         return hashlib.blake2b(data, digest_size=16).hexdigest()
 
-    def get(self, key: str) -> str | None:
-        if not key:
-            return None
+    def through(self, kind: str, source: str, images: Mapping[str, Image] | None, render) -> str:
+        """`render(source, images)`, or what an earlier build kept of it."""
+        if not self.on:
+            return render(source, images)
+        key = self.key(kind, source, images)
         done = self.used.get(key) or self.old.get(key)
-        if isinstance(done, str):
-            self.used[key] = done
-            return done
-        return None
-
-    def put(self, key: str, html_text: str) -> None:
-        if key:
-            self.used[key] = html_text
+        if not isinstance(done, str):
+            done = render(source, images)
+        self.used[key] = done
+        return done
 
 
 STORE = HtmlStore()
@@ -458,12 +454,7 @@ def _render_slow(source: str, images: Mapping[str, Image] | None = None) -> str:
 
 def render_inline(source: str, images: Mapping[str, Image] | None = None) -> str:
     """Inline Markdown (a question) → safe HTML without a wrapping <p>."""
-    key = STORE.key("inline", source, images) if STORE.on else ""
-    done = STORE.get(key)
-    if done is None:
-        done = _render_inline(source, images)
-        STORE.put(key, done)
-    return done
+    return STORE.through("inline", source, images, _render_inline)
 
 
 def _render_inline(source: str, images: Mapping[str, Image] | None) -> str:
