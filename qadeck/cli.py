@@ -12,6 +12,14 @@ import click
 OUTPUTS = ("anki", "pdf", "html")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (sent by `timeout`, `kill`, `docker stop`), handled like Ctrl-C."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
 class BuildError(click.ClickException):
     """Source problems, printed as `path:line:col: error: message`, exit status 1."""
 
@@ -156,7 +164,7 @@ def plan(sources: tuple[str, ...], strict: bool) -> None:
 
 def _load_all(sources, strict: bool):
     from .errors import SourceError
-    from .pipeline import expand_sources, load
+    from .pipeline import check_identities, expand_sources, load
 
     loaded, problems = [], []
     for path in expand_sources(list(sources)):
@@ -166,21 +174,26 @@ def _load_all(sources, strict: bool):
             problems.extend(e.diagnostics)
     if problems:
         raise SourceError(problems)
+    check_identities(loaded)
     return loaded
 
 
 def _build(sources, names, out_dir: Path, strict: bool, dry_run: bool, options: dict) -> None:
     from .identity import exclusive
-    from .pipeline import build, expand_sources, load
+    from .pipeline import build, expand_sources
     from .report import plan_report, removed_report
 
     # A build makes millions of short-lived objects and few cycles: the cyclic collector
     # would cost a third of the run. The process is about to end anyway.
     gc.disable()
     templates = _templates_dir()
-    for path in _run(lambda: expand_sources(list(sources))):
-        with exclusive(path):
-            loaded = _run(lambda p=path: load(p, strict))
+    paths = _run(lambda: expand_sources(list(sources)))
+    with contextlib.ExitStack() as held:
+        # Every source is loaded (and cross-checked) before anything is written.
+        for path in sorted({p.resolve() for p in paths}, key=str):  # one order: no deadlock
+            held.enter_context(exclusive(path))
+        units = _run(lambda: _load_all(sources, strict))
+        for loaded in units:
             _warn(loaded.doc.warnings)
             if dry_run:
                 for part in loaded.files or [loaded]:
@@ -190,11 +203,11 @@ def _build(sources, names, out_dir: Path, strict: bool, dry_run: bool, options: 
                 written, ctx = _run(
                     lambda lo=loaded: build(lo, names, out_dir, templates, options, strict, step)
                 )
-        _warn(ctx.warnings)
-        for line in removed_report(loaded.plan, loaded.doc):
-            click.echo(line, err=True)
-        for p in written:
-            click.echo(f"wrote {p}")
+            _warn(ctx.warnings)
+            for line in removed_report(loaded.plan, loaded.doc):
+                click.echo(line, err=True)
+            for p in written:
+                click.echo(f"wrote {p}")
 
 
 @contextlib.contextmanager
@@ -213,6 +226,7 @@ def _progress(loaded, names: list[str]):
 
 def _run(thunk):
     """Run a step; turn our errors into clean messages and exit codes."""
+    from .concurrent import RendererStopped
     from .errors import SourceError
     from .renderers import RendererMissing
 
@@ -220,8 +234,11 @@ def _run(thunk):
         return thunk()
     except SourceError as e:
         raise BuildError([str(d) for d in e.diagnostics]) from None
-    except RendererMissing as e:
+    except (RendererMissing, RendererStopped) as e:
         raise BuildError([f"error: {e}"]) from None
+    except Terminated:
+        click.echo("terminated: outputs left as they were", err=True)
+        sys.exit(143)
     except KeyboardInterrupt:
         click.echo("interrupted: outputs left as they were", err=True)
         sys.exit(130)
@@ -231,4 +248,7 @@ def _run(thunk):
 
 
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
     cli(prog_name="qadeck")

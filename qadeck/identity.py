@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import text as T
-from .atomic import write_atomic
+from .atomic import Staging, write_atomic
 from .errors import SourceError
 from .model import Card, Diagnostic, Document, Span
 
@@ -109,9 +109,20 @@ class Lock:
 
     def save(self) -> None:
         text = self.to_json()
-        if self.path.exists() and self.path.read_text(encoding="utf-8") == text:
-            return
-        write_atomic(self.path, text.encode("utf-8"))
+        if not self._unchanged(text):
+            write_atomic(self.path, text.encode("utf-8"))
+
+    def stage(self, staging: Staging) -> None:
+        """Stage the lock with the outputs, so that both are renamed into place together."""
+        text = self.to_json()
+        if not self._unchanged(text):
+            staging.write(self.path, text.encode("utf-8"))
+
+    def _unchanged(self, text: str) -> bool:
+        try:
+            return self.path.read_bytes() == text.encode("utf-8")
+        except OSError:
+            return False
 
     def note_mtime(self, key: str, fields: str, now: int) -> int:
         """The note's change time: kept while its fields are unchanged, else strictly newer."""
@@ -241,6 +252,63 @@ def _with_cards(doc: Document, cards: list[Card]) -> Document:
     it = iter(cards)
     sections = tuple(replace(s, cards=tuple(next(it) for _ in s.cards)) for s in doc.sections)
     return replace(doc, sections=sections)
+
+
+def note_guid(namespace: str, local_key: str) -> str:
+    """The Anki GUID of a note: genanki's hash of its namespace and its key in its file."""
+    import genanki
+
+    return genanki.guid_for(namespace, local_key)
+
+
+def check_unique(files: list[tuple[Path, Document]]) -> None:
+    """Every note one build emits must have an Anki identity of its own.
+
+    Two files with the same namespace (the same file name in two folders, or the same
+    front-matter `id:`) would give their cards each other's GUIDs: Anki would then move one
+    card's review history onto the other. That, and any other GUID collision, is an error
+    naming both places. The same file reached twice (a folder and a file in it) is one file.
+    """
+    problems: list[Diagnostic] = []
+    owner: dict[str, tuple[Path, Document]] = {}
+    seen: set[Path] = set()
+    guids: dict[str, Card] = {}
+    for path, doc in files:
+        real = path.resolve()
+        if real in seen:
+            continue
+        seen.add(real)
+        namespaces = {c.namespace for c in doc.cards} or {str(doc.options.get("id") or doc.name)}
+        for ns in sorted(namespaces):
+            first = owner.setdefault(ns, (real, doc))
+            if first[0] != real:
+                why = "front-matter `id:`" if doc.options.get("id") else "file name"
+                problems.append(
+                    Diagnostic(
+                        "error",
+                        Span(doc.path, 1, 1),
+                        f"Anki namespace {ns!r} (its {why}) is also the namespace of "
+                        f"{first[1].path}: their cards would share Anki note ids and swap "
+                        f"review history. Give one of them its own `id:` in the front matter "
+                        f"(the file that keeps its namespace keeps its history)",
+                    )
+                )
+        clash = bool(problems)
+        for c in doc.cards:
+            guid = note_guid(c.namespace, c.local_key)
+            other = guids.setdefault(guid, c)
+            if other is not c and not clash:
+                problems.append(
+                    Diagnostic(
+                        "error",
+                        c.span,
+                        f"this card's Anki note id {guid!r} is also that of the card at "
+                        f"{other.span} (namespace {other.namespace!r}, key {other.local_key!r}); "
+                        "give one of them an explicit `{#id}`",
+                    )
+                )
+    if problems:
+        raise SourceError(problems)
 
 
 def record(lock: Lock, doc: Document, plan: Plan) -> None:

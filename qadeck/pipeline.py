@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SourceError
-from .identity import Lock, Plan, lock_path, record, resolve
+from .identity import Lock, Plan, check_unique, lock_path, record, resolve
 from .model import Diagnostic, Document, Span
 from .parse import parse_file
 from .renderers import RenderContext, get_renderer
@@ -26,6 +25,7 @@ class Loaded:
 
 
 FOLDER_LOCK = ".qadeck-lock.json"
+LOCK_SUFFIX = ".qadeck-lock.json"
 
 
 def expand_sources(sources: list[str]) -> list[Path]:
@@ -63,6 +63,7 @@ def load_folder(folder: Path, strict: bool = False) -> Loaded:
             problems.extend(e.diagnostics)
     if problems:
         raise SourceError(problems)
+    check_identities(files)
     if not files:
         raise SourceError([Diagnostic("error", Span(str(folder), 1, 1), "no Markdown files here")])
     doc = merge_documents(folder, [f.doc for f in files], paths)
@@ -73,6 +74,11 @@ def load_folder(folder: Path, strict: bool = False) -> Loaded:
         unchanged=sum(f.plan.unchanged for f in files),
     )
     return Loaded(doc, Lock.load(folder / FOLDER_LOCK), plan, folder, files)
+
+
+def check_identities(units: list[Loaded]) -> None:
+    """No two files of one build may give their cards the same Anki identity."""
+    check_unique([(f.source, f.doc) for u in units for f in (u.files or [u])])
 
 
 def _display(path: Path) -> str:
@@ -103,8 +109,13 @@ def build(
         options=dict(options, plan=loaded.plan),
         strict=strict,
     )
+    from .atomic import sweep
     from .cache import cache_dir
     from .markup import STORE
+
+    sweep(out_dir)
+    for folder in {lo.lock.path.parent for lo in (loaded, *loaded.files)}:
+        sweep(folder, only=LOCK_SUFFIX)
 
     store = cache_dir(out_dir) / f"html-{loaded.doc.name}.json"
     STORE.open(store)
@@ -125,17 +136,16 @@ def build(
             background = None
             if progress:
                 progress("pdf")
-        written = ctx.staging.commit()
+        for part in loaded.files:
+            record(part.lock, part.doc, part.plan)
+            part.lock.stage(ctx.staging)
+        record(loaded.lock, loaded.doc, Plan() if loaded.files else loaded.plan)
+        loaded.lock.stage(ctx.staging)
+        written = [p for p in ctx.staging.commit() if not p.name.endswith(LOCK_SUFFIX)]
         STORE.save(store)
     finally:
         if background is not None:
-            with contextlib.suppress(BaseException):
-                background.join(ctx)
+            background.cancel()
         ctx.staging.discard()
         STORE.close()
-    for part in loaded.files:
-        record(part.lock, part.doc, part.plan)
-        part.lock.save()
-    record(loaded.lock, loaded.doc, Plan() if loaded.files else loaded.plan)
-    loaded.lock.save()
     return written, ctx

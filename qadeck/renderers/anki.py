@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from .. import text as T
+from ..identity import note_guid
 from ..images import images_of, media_name
 from ..markup import pygments_css, render_inline, render_markdown
 from ..model import Card, Document, Section
@@ -117,7 +118,7 @@ class AnkiRenderer:
                     _Note(
                         model=model,
                         fields=fields,
-                        guid=genanki.guid_for(card.namespace or namespace, card.local_key),
+                        guid=note_guid(card.namespace or namespace, card.local_key),
                         tags=list(card.tags),
                         mtime=mtime,
                     )

@@ -38,6 +38,16 @@ def _render(index: int) -> tuple[bytes, list[str]]:
     return html.write_pdf(), warnings
 
 
+def _worker_start() -> None:
+    """A worker dies with the process that started it, and quietly on SIGTERM."""
+    import signal
+
+    from ..concurrent import die_with_parent
+
+    die_with_parent()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def write_parallel(
     pages: list[str], target: Path, ctx: RenderContext, allowed: list[Path], paper: str
 ) -> None:
@@ -52,7 +62,8 @@ def write_parallel(
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
         _JOB.update(pages=pages, allowed=allowed, base=ctx.source.parent.resolve().as_uri() + "/")
-        with mp.get_context("fork").Pool(min(len(todo), os.cpu_count() or 2)) as pool:
+        workers = min(len(todo), os.cpu_count() or 2)
+        with mp.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
             for i, result in zip(todo, pool.map(_render, todo), strict=True):
                 results[i] = result
                 cache.put(keys[i], *result)
