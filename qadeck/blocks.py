@@ -95,9 +95,11 @@ def to_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
     return _promote_questions(_drop_toc(out, lines), lines)
 
 
+# Possessive runs of disjoint characters, and the question taken greedily (its closing `**`
+# is stripped in code): no backtracking through runs of spaces.
 _QA_PREFIX = re.compile(
-    r"^\s*(?:\*\*|__)?\s*(问题|问|Q\d{0,3}|Question)\s*(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.+?)"
-    r"\s*(?:\*\*|__)?\s*$",
+    r"^\s*+(?:\*\*|__)?+\s*+(问题|问|Q\d{0,3}|Question)\s*+(?:\*\*|__)?+\s*+[:：]\s*+"
+    r"(?:\*\*|__)?+\s*+(\S.*)$",
     re.I,
 )
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?!\s)(.+?)\1\s*[:：]?\s*$")
@@ -128,10 +130,11 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
 def _promote_paragraph(b: Block, level: int) -> list[Block]:
     first = b.text.split("\n", 1)[0]
     m = _QA_PREFIX.match(first)
-    origin = "prefix" if m else "bold"
-    if m:
+    question = _strip_closing_bold(m.group(2)) if m else ""
+    origin = "prefix" if question else "bold"
+    if question:
         label = m.group(1) if m.group(1)[:1] in "Qq" and len(m.group(1)) > 1 else ""
-        text = f"{label}: {m.group(2)}" if label else m.group(2)
+        text = f"{label}: {question}" if label else question
     else:
         bold = _BOLD_LINE.match(first)
         if not bold or not T.reads_as_question(T.split_label(bold.group(2))[1]):
@@ -140,6 +143,13 @@ def _promote_paragraph(b: Block, level: int) -> list[Block]:
     head = Block("heading", b.start, b.start + 1, [], level + 1, text, origin=origin)
     rest = [Block("paragraph", b.start + 1, b.end, b.tokens)] if b.end > b.start + 1 else []
     return [head, *rest]
+
+
+def _strip_closing_bold(text: str) -> str:
+    text = text.rstrip()
+    if text.endswith(("**", "__")) and len(text) > 2:
+        text = text[:-2].rstrip()
+    return text
 
 
 def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
@@ -193,7 +203,17 @@ def _unbold(text: str) -> str:
 
 
 def _is_comment(html: str) -> bool:
-    return bool(re.fullmatch(r"\s*(<!--.*?-->\s*)+", html, re.S))
+    """Only comments (and white space): scanned, since a pattern for "one or more comments"
+    backtracks exponentially on a line of them."""
+    rest = html.strip()
+    if not rest:
+        return False
+    while rest.startswith("<!--"):
+        end = rest.find("-->", 4)
+        if end < 0:
+            return False
+        rest = rest[end + 3 :].lstrip()
+    return not rest
 
 
 def _drop_toc(blocks: list[Block], lines: list[str]) -> list[Block]:

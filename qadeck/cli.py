@@ -34,9 +34,10 @@ class BuildError(click.ClickException):
             click.echo(line, err=True)
 
 
-def _templates_dir() -> Path:
-    here = Path.cwd() / "templates"
-    return here if here.is_dir() else Path(__file__).resolve().parent.parent / "templates"
+def _templates_dir(chosen: str | None) -> Path:
+    """Ours, unless the user names a folder: a `templates/` folder that happens to be in the
+    working directory (Obsidian vaults have one) is never picked up, since templates are code."""
+    return Path(chosen) if chosen else Path(__file__).resolve().parent.parent / "templates"
 
 
 def _warn(lines) -> None:
@@ -58,6 +59,12 @@ def _build_options(f):
         show_default=True,
         type=click.Path(file_okay=False),
         help="Folder for the outputs.",
+    )(f)
+    f = click.option(
+        "--templates",
+        "templates",
+        type=click.Path(file_okay=False, exists=True),
+        help="Your own template folder (anki/, pdf/, html/), rendered in Jinja2's sandbox.",
     )(f)
     f = click.option(
         "--dry-run",
@@ -137,9 +144,9 @@ def check(sources: tuple[str, ...], strict: bool, as_json: bool, decisions: bool
 def _output_command(names: tuple[str, ...], help_text: str):
     @_common
     @_build_options
-    def command(sources, strict, out_dir, dry_run, mode, lang, paper) -> None:
+    def command(sources, strict, out_dir, templates, dry_run, mode, lang, paper) -> None:
         options = {"mode": mode, "lang": lang, "paper": paper}
-        _build(sources, list(names), Path(out_dir), strict, dry_run, options)
+        _build(sources, list(names), Path(out_dir), strict, dry_run, options, templates)
 
     command.__doc__ = help_text
     return command
@@ -162,6 +169,47 @@ def plan(sources: tuple[str, ...], strict: bool) -> None:
             click.echo(plan_report(loaded.doc, loaded.plan))
 
 
+@cli.command("merge-lock")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--driver",
+    is_flag=True,
+    help="Run as git's merge driver: FILES are %O %A %B, the merged lock replaces %A.",
+)
+def merge_lock(files: tuple[str, ...], driver: bool) -> None:
+    """Merge lock files left with git conflict markers: every card of both branches is kept,
+    with the newer note time where both changed one."""
+    import json
+
+    from .errors import SourceError
+    from .lockfile import from_data, has_conflict, merge, merge_text
+
+    def read(path: Path):
+        try:
+            return from_data(path, json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError, RecursionError, OverflowError) as e:
+            raise BuildError([f"{path}: error: not a lock file qadeck can merge ({e})"]) from None
+
+    if driver:
+        if len(files) != 3:
+            raise click.UsageError("--driver takes three files: %O %A %B")
+        _, ours, theirs = (Path(f) for f in files)
+        _run(lambda: merge(read(ours), read(theirs)).save())
+        return
+    for name in files:
+        path = Path(name)
+        text = _run(lambda p=path: p.read_text(encoding="utf-8"))
+        if not has_conflict(text):
+            click.echo(f"{path}: no conflict markers; left as it is")
+            continue
+        try:
+            merged = merge_text(path, text)
+        except SourceError as e:
+            raise BuildError([str(d) for d in e.diagnostics]) from None
+        _run(merged.save)
+        click.echo(f"{path}: merged both sides ({len(merged.entries)} cards); `git add` it")
+
+
 def _load_all(sources, strict: bool):
     from .errors import SourceError
     from .pipeline import check_identities, expand_sources, load
@@ -178,7 +226,9 @@ def _load_all(sources, strict: bool):
     return loaded
 
 
-def _build(sources, names, out_dir: Path, strict: bool, dry_run: bool, options: dict) -> None:
+def _build(
+    sources, names, out_dir: Path, strict: bool, dry_run: bool, options: dict, chosen=None
+) -> None:
     from .identity import exclusive
     from .pipeline import build, expand_sources
     from .report import plan_report, removed_report
@@ -186,7 +236,7 @@ def _build(sources, names, out_dir: Path, strict: bool, dry_run: bool, options: 
     # A build makes millions of short-lived objects and few cycles: the cyclic collector
     # would cost a third of the run. The process is about to end anyway.
     gc.disable()
-    templates = _templates_dir()
+    templates = _templates_dir(chosen)
     paths = _run(lambda: expand_sources(list(sources)))
     with contextlib.ExitStack() as held:
         # Every source is loaded (and cross-checked) before anything is written.
@@ -226,6 +276,8 @@ def _progress(loaded, names: list[str]):
 
 def _run(thunk):
     """Run a step; turn our errors into clean messages and exit codes."""
+    from jinja2 import TemplateError
+
     from .concurrent import RendererStopped
     from .errors import SourceError
     from .renderers import RendererMissing
@@ -236,6 +288,9 @@ def _run(thunk):
         raise BuildError([str(d) for d in e.diagnostics]) from None
     except (RendererMissing, RendererStopped) as e:
         raise BuildError([f"error: {e}"]) from None
+    except TemplateError as e:
+        where = f"{e.filename}:{e.lineno}: " if getattr(e, "filename", None) else ""
+        raise BuildError([f"{where}error: template: {e.message or type(e).__name__}"]) from None
     except Terminated:
         click.echo("terminated: outputs left as they were", err=True)
         sys.exit(143)

@@ -24,6 +24,7 @@ from bisect import bisect_right
 from functools import lru_cache
 
 from .markup import LANG_INFO
+from .scan import too_deep
 
 _BLOCK_RULES = [
     "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph",
@@ -88,7 +89,7 @@ class _Unsure(Exception):
 def block_tokens(source: str) -> list[BlockToken] | None:
     """markdown-it-py's block tokens for `source` (LF line ends), or None when unsure."""
     md = _parser()
-    if md is None:
+    if md is None or too_deep(source):
         return None
     lines = source.split("\n")
     try:
@@ -138,6 +139,7 @@ def _mask(
         return masked, marks
     n, i = line_count(lines), front
     limit = n  # the end of the open container, if any
+    unclosed = n  # a `$$` opened at or before this line found no end before `limit`
     while i < n:
         line = lines[i]
         if "\t" in line[:4] and (":::" in line or "$$" in line):
@@ -154,7 +156,7 @@ def _mask(
                     raise _Unsure  # nested containers
                 end += 1
             marks[i] = ("open", end, m.group(1) + m.group(2))
-            limit = end
+            limit, unclosed = end, n
             masked[i] = _stars(line)
             if end < n:
                 marks[end] = ("close", end + 1, "")
@@ -162,9 +164,14 @@ def _mask(
             i += 1
             continue
         if i >= limit:
-            limit = n
+            limit, unclosed = n, n
         if _MATH.match(line):
-            end, label = _math_end(lines, i, limit)
+            # A later opener can close only where an earlier unclosed one found nothing:
+            # look at its own line only, so lines of `$$ a` cost linear time.
+            known = unclosed < i < limit
+            end, label = _math_end(lines, i, i + 1 if known else limit)
+            if end is None and not known and _math_scans(line):
+                unclosed = i
             if end is not None:
                 marks[i] = ("math", end, label)
                 if end > limit:
@@ -200,6 +207,14 @@ def _stars(line: str) -> str:
     """A thematic break, indented as the line was. Where the line was not a top-level block
     (inside a fence, an HTML block or a list), neither is the break, and the build gives up."""
     return line[: len(line) - len(line.lstrip(" "))] + "***"
+
+
+def _math_scans(line: str) -> bool:
+    """Whether `_math_end` looks past this opening line for the block's end."""
+    text = line.lstrip(" ")
+    return len(text.strip()) <= 3 or not (
+        text.strip().endswith("$$") or _EQNO_REV.match(text[::-1]) or "$$" in text[2:]
+    )
 
 
 def _math_end(lines: list[str], i: int, limit: int) -> tuple[int | None, str]:

@@ -6,7 +6,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from .model import Document, FrozenMap, Section, Term
+from .errors import SourceError
+from .model import Diagnostic, Document, FrozenMap, Section, Span, Term
 from .text import slugify
 
 _SKIP = {".git", ".venv", "node_modules", "dist", "__pycache__"}
@@ -24,6 +25,19 @@ def markdown_files(folder: Path) -> list[Path]:
         and p.is_file()
         and not any(part in _SKIP or part.startswith(".") for part in p.relative_to(folder).parts)
     ]
+    outside = [p for p in found if not p.resolve().is_relative_to(folder.resolve())]
+    if outside:
+        raise SourceError(
+            [
+                Diagnostic(
+                    "error",
+                    Span(str(p), 1, 1),
+                    f"a link to {p.resolve()}, outside the notes folder: it is not read "
+                    "(copy the file into the folder, or build it on its own)",
+                )
+                for p in outside
+            ]
+        )
     return sorted(found, key=lambda p: [natural_key(x) for x in p.relative_to(folder).parts])
 
 

@@ -12,7 +12,6 @@ import contextlib
 import difflib
 import fcntl
 import hashlib
-import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -20,29 +19,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import text as T
-from .atomic import Staging, write_atomic
 from .errors import SourceError
+from .lockfile import Entry, Lock
 from .model import Card, Diagnostic, Document, Span
 
-LOCK_VERSION = 1
 SIMILAR = 0.6
 MAX_PAIRS = 250_000
-
-
-def lock_path(source: str | Path) -> Path:
-    p = Path(source)
-    return p.with_name(p.stem + ".qadeck-lock.json")
-
-
-@dataclass
-class Entry:
-    key: str
-    question: str
-    section: str
-    digest: str
-    fields: str = ""
-    mtime: int = 0
-    removed: bool = False
 
 
 @dataclass
@@ -58,96 +40,6 @@ class Plan:
     @property
     def empty(self) -> bool:
         return not (self.added or self.changed or self.renamed or self.removed)
-
-
-@dataclass
-class Lock:
-    path: Path
-    entries: dict[str, Entry] = field(default_factory=dict)
-    meta: dict[str, dict] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, path: Path) -> Lock:
-        """Read and validate the lock file; a damaged one stops the build with advice."""
-        if not path.exists():
-            return cls(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or data.get("version") != LOCK_VERSION:
-                raise ValueError(f"unknown format (expected version {LOCK_VERSION})")
-            entries = {}
-            for key, raw in data["cards"].items():
-                if not isinstance(raw, dict):
-                    raise ValueError(f"entry {key!r} is not an object")
-                entries[key] = Entry(
-                    key=str(key),
-                    question=str(raw["question"]),
-                    section=str(raw["section"]),
-                    digest=str(raw["digest"]),
-                    fields=str(raw.get("fields", "")),
-                    mtime=int(raw.get("mtime", 0)),
-                    removed=bool(raw.get("removed", False)),
-                )
-            meta = data.get("meta", {})
-            if not isinstance(meta, dict):
-                raise ValueError("`meta` is not an object")
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
-            raise _damaged(path, e) from None
-        return cls(path, entries, meta)
-
-    def to_json(self) -> str:
-        cards = {}
-        for key in sorted(self.entries):
-            e = self.entries[key]
-            item = {"question": e.question, "section": e.section, "digest": e.digest}
-            if e.fields:
-                item.update(fields=e.fields, mtime=e.mtime)
-            if e.removed:
-                item["removed"] = True
-            cards[key] = item
-        return _dumps_lock({"version": LOCK_VERSION, "meta": self.meta, "cards": cards})
-
-    def save(self) -> None:
-        text = self.to_json()
-        if not self._unchanged(text):
-            write_atomic(self.path, text.encode("utf-8"))
-
-    def stage(self, staging: Staging) -> None:
-        """Stage the lock with the outputs, so that both are renamed into place together."""
-        text = self.to_json()
-        if not self._unchanged(text):
-            staging.write(self.path, text.encode("utf-8"))
-
-    def _unchanged(self, text: str) -> bool:
-        try:
-            return self.path.read_bytes() == text.encode("utf-8")
-        except OSError:
-            return False
-
-    def note_mtime(self, key: str, fields: str, now: int) -> int:
-        """The note's change time: kept while its fields are unchanged, else strictly newer."""
-        e = self.entries.setdefault(key, Entry(key, "", "", ""))
-        if e.fields != fields or not e.mtime:
-            e.mtime = max(now, e.mtime + 1)
-            e.fields = fields
-        return e.mtime
-
-    def stamp(self, name: str, fields: str, now: int) -> int:
-        """Like `note_mtime`, for a build-wide thing such as the Anki note type."""
-        e = self.meta.setdefault(name, {"fields": "", "mtime": 0})
-        if e.get("fields") != fields or not e.get("mtime"):
-            e["mtime"] = max(now, int(e.get("mtime", 0)) + 1)
-            e["fields"] = fields
-        return int(e["mtime"])
-
-
-def _damaged(path: Path, e: Exception) -> SourceError:
-    message = (
-        f"card lock file is damaged ({e}); nothing was written. Restore it "
-        f"(`git checkout -- {path}`) or delete it to start afresh: cards then get new "
-        "ids and Anki treats them as new notes"
-    )
-    return SourceError([Diagnostic("error", Span(str(path), 1, 1), message)])
 
 
 def digest(card: Card) -> str:
@@ -334,18 +226,3 @@ def exclusive(source: Path) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
-
-
-def _dumps_lock(body: dict) -> str:
-    """`json.dumps(body, ensure_ascii=False, indent=1)` + newline, written with the C encoder:
-    the pure-Python one that `indent` needs took 0.3 s for 10,000 cards."""
-    cards = body["cards"]
-    head = json.dumps({k: v for k, v in body.items() if k != "cards"}, ensure_ascii=False, indent=1)
-    if not cards:
-        return head[:-2] + ',\n "cards": {}\n}\n'
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
-    items = []
-    for key, item in cards.items():
-        fields = ",\n".join(f"   {dumps(k)}: {dumps(v)}" for k, v in item.items())
-        items.append(f"  {dumps(key)}: {{\n{fields}\n  }}" if item else f"  {dumps(key)}: {{}}")
-    return head[:-2] + ',\n "cards": {\n' + ",\n".join(items) + "\n }\n}\n"

@@ -11,11 +11,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from .model import FrozenMap, Image, Span
+from .scan import blank_code_spans
 
 if TYPE_CHECKING:
     from .errors import Diagnostics
 
-IMG_TAG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
+# Neither the tag nor a quoted value runs past a `<`: an unclosed `<img` cannot make every
+# later one rescan the rest of the line.
+IMG_TAG = re.compile(r"<img\b[^<>]*?\bsrc\s*+=\s*+(?:\"([^\"<>]*)\"|'([^'<>]*)'|([^\s<>]+))", re.I)
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.I)
 
 
@@ -32,8 +35,10 @@ def media_name(path: str) -> str:
     return f"{digest}-{stem}"
 
 
-MD_IMAGE = re.compile(r"!\[(?:[^\]\\\n]|\\.)*\]\(\s*(?:<([^>\n]*)>|((?:[^\s()]|\([^\s()]*\))+))")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# The alt text stops at the next `![`, so an unclosed one is scanned once, not once per image.
+MD_IMAGE = re.compile(
+    r"!\[(?:(?!!\[)[^\]\\\n]|\\(?!!\[).)*+\]\(\s*+(?:<([^>\n]*+)>|((?:[^\s()]|\([^\s()]*+\))++))"
+)
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -49,7 +54,7 @@ def image_sources(lines: list[str], start: int, end: int) -> list[tuple[str, int
             continue
         if fenced or ("![" not in line and "<img" not in line.lower()):
             continue
-        text = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        text = blank_code_spans(line)
         for m in MD_IMAGE.finditer(text):
             group = 1 if m.group(1) is not None else 2
             out.append((_unescape(m.group(group)), n + 1, m.start(group) + 1))
@@ -103,4 +108,37 @@ def resolve_image(
     if not target.is_file():
         diags.warning(span.line, span.col, f"image {src!r} not found")
         return Image(src, None, False, span)
+    too_big = _too_big(target)
+    if too_big:
+        diags.warning(span.line, span.col, f"image {src!r} {too_big}; it is left out")
+        return Image(src, None, False, span)
     return Image(src, str(target), False, span)
+
+
+MAX_IMAGE_BYTES = 32 * 2**20
+MAX_IMAGE_PIXELS = 50_000_000  # 50 megapixels: far beyond any screen or printed page
+
+
+def _too_big(path: Path) -> str:
+    """Why an image is too large to show (a decompression bomb decodes to gigabytes), or ""."""
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return f"is {size / 2**20:.0f} MB (at most {MAX_IMAGE_BYTES // 2**20} MB)"
+    if path.suffix.lower() in (".svg", ".svgz"):
+        return ""
+    import warnings
+
+    from PIL import Image as Pil
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Pil.DecompressionBombWarning)
+            with Pil.open(path) as im:  # reads the header only
+                w, h = im.size
+    except Pil.DecompressionBombError:
+        return "would decode to more pixels than Pillow allows"
+    except Exception:  # noqa: BLE001 - not an image Pillow reads: the renderers decide
+        return ""
+    if w * h > MAX_IMAGE_PIXELS:
+        return f"is {w}×{h} pixels (at most {MAX_IMAGE_PIXELS // 10**6} megapixels)"
+    return ""

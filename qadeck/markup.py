@@ -25,6 +25,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .images import IMG_TAG, media_name
 from .model import Image
+from .scan import cut, fences, too_deep, without_code_spans
 
 LANG_CODES = ("en", "zh", "ja", "ko", "fr", "de", "es", "ru", "pt", "it", "vi")
 LANG_INFO = re.compile(r"^\s*(" + "|".join(LANG_CODES) + r")(?:-[A-Za-z]{2,4})?(\s|$)")
@@ -33,7 +34,9 @@ _DROP_TAGS = {
     "div", "center", "span", "p", "font", "section", "article", "figure", "a", "details",
     "summary", "small", "big",
 }  # fmt: skip
-_TAG = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>", re.S)
+# A comment stops at the next `<!--`, a tag at the next `<`: an unclosed one cannot make
+# every later one rescan the rest of the text.
+_TAG = re.compile(r"<!--(?:(?!<!--).)*?-->|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>", re.S)
 _ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.I)
 MISSING_IMAGE = '<span class="missing-image" title="{title}">[image: {alt}]</span>'
 
@@ -129,12 +132,35 @@ class _Renderer(RendererHTML):
         return ""
 
     def link_open(self, tokens, idx, options, env) -> str:
-        """Links to other notes (`./B-专题-CNN`) are marked for each renderer to resolve."""
+        """Links to other notes (`./B-专题-CNN`) are marked for each renderer to resolve; web
+        and mail links stay; any other target (`/abs`, `//host`, `file:`, `ftp:`) would open a
+        local file or an unknown scheme from a shared PDF or page, so only its text is kept."""
         tok = tokens[idx]
-        href = str(tok.attrGet("href") or "")
-        if href and not re.match(r"^([a-z][a-z0-9+.\-]*:|#|/)", href, re.I):
+        kind = link_kind(str(tok.attrGet("href") or ""))
+        env.setdefault("links", []).append(kind)
+        if kind == "drop":
+            return ""
+        if kind == "xref":
             tok.attrSet("class", "xref")
         return self.renderToken(tokens, idx, options, env)
+
+    def link_close(self, tokens, idx, options, env) -> str:
+        stack = env.get("links") or ["web"]
+        return "" if stack.pop() == "drop" else "</a>"
+
+
+_WEB_LINK = re.compile(r"^(?:https?:|mailto:|#)", re.I)
+_OTHER_LINK = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|[/\\])", re.I)
+
+
+def link_kind(href: str) -> str:
+    """ "web" (http, https, mailto, #fragment), "xref" (a relative path: another note) or
+    "drop" (everything else)."""
+    if _WEB_LINK.match(href):
+        return "web"
+    if not href or _OTHER_LINK.match(href):
+        return "drop"
+    return "xref"
 
 
 def image_html(src: str, alt: str, env: dict) -> str:
@@ -209,18 +235,20 @@ def highlight(code: str, lang: str) -> str:
     return f'<div class="highlight"{cls}><pre><code>{body}</code></pre></div>\n'
 
 
-_FAST_BLOCKERS = re.compile(r"[$<]|~~~|!\[|:::|&#?\w+;|\\\S|\[[^\]]*\]\[|^\s*\[[^\]]+\]:", re.M)
-_NESTED = re.compile(r"^[ \t]{16,}\S|^[ \t]+(```|~~~)|^\s*(```|~~~).*`", re.M)
-_FENCE = re.compile(r"^(```|~~~)[^\n`]*\n.*?^\1[ \t]*$", re.M | re.S)
-# A closed fence at the margin, or a code span within one paragraph.
-_CODE = re.compile(_FENCE.pattern + r"|(`+)(?:(?!\2)(?!\n[ \t]*\n).)+?\2", re.M | re.S)
+_FAST_BLOCKERS = re.compile(
+    r"[$<]|~~~|!\[|:::|&#?\w+;|\\\S|\[[^\[\]]*+\]\[|^[ \t]*+\[[^\[\]\n]++\]:", re.M
+)
+_NESTED = re.compile(r"^[ \t]{16,}\S|^[ \t]+(```|~~~)|^[ \t]*(```|~~~)[^\n]*`", re.M)
 _PYRS_CODE = re.compile(r'<pre><code(?: class="language-([^"]*)")?>(.*?)</code></pre>\n', re.S)
 # An unclosed fence, an empty list item, a table rule under a line without pipes: the two
 # renderers differ on these.
-_LOOSE_ENDS = re.compile(r"^\s*(```|~~~)|^\s*([-*+]|\d{1,9}[.)])\s*$", re.M)
+_LOOSE_ENDS = re.compile(r"^[ \t]*(```|~~~)|^[ \t]*([-*+]|\d{1,9}[.)])[ \t]*$", re.M)
 _FENCE_OPEN = re.compile(r"^(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])*(```|~~~)", re.M)
+# Every quantifier possessive, each piece a different set of characters: no backtracking.
 _TABLE_RULE = re.compile(
-    r"^[^|\n]*\n\s*\|?\s*:?-+:?\s*(\|\s*:?-*:?\s*)*$|^.*\|.*\n[ \t]*[-=]+[ \t]*$|^.*\|.*\t", re.M
+    r"^[^|\n]*+\n[ \t]*+\|?[ \t]*+:?-++:?[ \t]*+(?:\|[ \t]*+:?-*+:?[ \t]*+)*+$"
+    r"|^[^|\n]*+\|[^\n]*+\n[ \t]*+[-=]++[ \t]*+$|^[^|\n]*+\|[^\t\n]*+\t",
+    re.M,
 )
 _LAZY_QUOTE = re.compile(r"^[ \t]*>.*\n(?![ \t]*>|[ \t]*$)", re.M)
 _BLANK_CODE = re.compile(r"(?<!`)(`+) +\1(?!`)")
@@ -228,6 +256,7 @@ _DECLINE_CODE_FREE = re.compile(f"{_FAST_BLOCKERS.pattern}|{_LOOSE_ENDS.pattern}
 _DECLINE_SOURCE = re.compile(f"{_NESTED.pattern}|{_TABLE_RULE.pattern}", re.M)
 _MATH_HOLDER = re.compile("\\$\ue000(\\d+)\ue000\\$")
 _BLOCK_PREFIX = re.compile(r"(?:[\s>#*+\-]|\d{1,9}[.)])*")
+_PYRS_HREF = re.compile(r'<a href="([^"]*)"')
 _PYRS_LINK = re.compile(r'<a href="(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#|/)([^"]*)">')
 
 
@@ -246,7 +275,7 @@ def _fast_render(source: str) -> str | None:
     images, containers, entities, escapes, reference links or math beyond simple `$x$`
     (tests compare both)."""
     md = _pyrs()
-    if md is None:
+    if md is None or too_deep(source):
         return None
     maths: list[str] = []
     if "$" in source:
@@ -256,9 +285,10 @@ def _fast_render(source: str) -> str | None:
         source = hidden
     code_free = source
     if "`" in source or "~" in source:
-        if _FENCE_OPEN.search(_FENCE.sub("", source)):
+        unfenced = cut(source, fences(source))
+        if _FENCE_OPEN.search(unfenced):
             return None  # a fence never closed
-        code_free = _CODE.sub("", source)
+        code_free = without_code_spans(unfenced)
     if _DECLINE_CODE_FREE.search(_MATH_HOLDER.sub("", code_free) if maths else code_free):
         return None
     if _DECLINE_SOURCE.search(source):
@@ -285,6 +315,8 @@ def _fast_render(source: str) -> str | None:
     if "<blockquote>" in out:
         out = out.replace("<blockquote>\n</blockquote>", "<blockquote></blockquote>")
     if "<a " in out:
+        if any(link_kind(html.unescape(h)) == "drop" for h in _PYRS_HREF.findall(out)):
+            return None  # the Python renderer applies the link policy
         out = _PYRS_LINK.sub(r'<a href="\1" class="xref">', out)
     if maths:
         out = _MATH_HOLDER.sub(lambda m: _math_span(maths[int(m.group(1))]), out)
@@ -304,15 +336,15 @@ def _hide_math(source: str, maths: list[str]) -> str | None:
         return None
     out: list[str] = []
     pos = 0
-    for m in [*_FENCE.finditer(source), None]:  # fenced code keeps its dollars
-        gap = source[pos : m.start() if m else len(source)]
+    for span in [*fences(source), None]:  # fenced code keeps its dollars
+        gap = source[pos : span[0] if span else len(source)]
         hidden = _hide_math_lines(gap, maths)
         if hidden is None:
             return None
         out.append(hidden)
-        if m:
-            out.append(m.group(0))
-            pos = m.end()
+        if span:
+            out.append(source[span[0] : span[1]])
+            pos = span[1]
     return "".join(out)
 
 

@@ -26,12 +26,8 @@ from .model import (
 )
 
 _LANG_OPEN = re.compile(r"^:::\s*(" + "|".join(LANG_CODES) + r")\b")
-_EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z0-9][\w\-.:]*)\}\s*$")
-_BAD_ID = re.compile(r"\s*\{#([^}]*)\}\s*$")
-_INDEX_HEAD = re.compile(
-    r"^\s*(?:\*\*|__)?\s*(题目|问题|问题列表|面试题|题目列表|目录|Questions?)\s*[:：]?\s*(?:\*\*|__)?\s*[:：]?\s*$",
-    re.I,
-)
+_ID = re.compile(r"[A-Za-z0-9][\w\-.:]*")
+_INDEX_HEAD = re.compile(r"(题目|问题|问题列表|面试题|题目列表|目录|Questions?)", re.I)
 _NOT_A_TOPIC = re.compile(
     r"^(参考(资料|文献|链接|阅读)?|相关(链接|资料|阅读)|延伸阅读|扩展阅读|推荐阅读|目录|致谢|"
     r"references?|further reading|see also|links|contents|table of contents|toc)\s*[:：]?$",
@@ -70,7 +66,8 @@ class OutlineBuilder:
 
     # -- classification -------------------------------------------------------------------
     def title_of(self, node: Node) -> str:
-        return _EXPLICIT_ID.sub("", _BAD_ID.sub("", node.raw_title)).strip()
+        found = trailing_id(node.raw_title)
+        return (node.raw_title[: found[0]] if found else node.raw_title).strip()
 
     def is_question(self, node: Node) -> bool:
         return T.reads_as_question(T.split_label(self.title_of(node))[1])
@@ -321,23 +318,22 @@ class OutlineBuilder:
         return out
 
     def card_key(self, node: Node, raw: str, section: str, question: str) -> tuple[str, bool]:
-        m = _EXPLICIT_ID.search(raw)
-        if m:
-            key = m.group(1)
+        found = trailing_id(raw)
+        if found and _ID.fullmatch(found[1]):
+            key = found[1]
             if key in self.keys:
                 self.diags.error(
                     node.line,
-                    raw.index("{#") + node.level + 2,
+                    found[0] + node.level + 2,
                     f"card id {key!r} is already used on line {self.keys[key]}",
                 )
             self.keys.setdefault(key, node.line)
             return key, True
-        bad = _BAD_ID.search(raw)
-        if bad:
+        if found:
             self.diags.error(
                 node.line,
-                raw.index("{#") + node.level + 2,
-                f"invalid card id {bad.group(1)!r}: use letters, digits, '-', '_', '.', ':'",
+                found[0] + node.level + 2,
+                f"invalid card id {found[1]!r}: use letters, digits, '-', '_', '.', ':'",
             )
         key = T.default_key(section, question)
         if key in self.keys:
@@ -409,7 +405,7 @@ class OutlineBuilder:
         rest: list[Block] = []
         taking = False
         for b in blocks:
-            if b.kind == "paragraph" and _INDEX_HEAD.match(b.text.split("\n", 1)[0]):
+            if b.kind == "paragraph" and _is_index_head(b.text.split("\n", 1)[0]):
                 taking = True
                 for k, line in enumerate(b.text.split("\n")[1:], 1):
                     self.add_entry(entries, line, b.start + 1 + k)
@@ -532,6 +528,24 @@ class OutlineBuilder:
             seen[s.slug] = n
             out.append(replace(s, slug=f"{s.slug}-{n}") if n > 1 else s)
         return out
+
+
+def trailing_id(raw: str) -> tuple[int, str] | None:
+    """(where `{#` starts, what is inside) of a heading's trailing `{#id}`, found by scanning:
+    a pattern with white space on both sides of the braces backtracks through every space."""
+    text = raw.rstrip()
+    if not text.endswith("}"):
+        return None
+    start = text.rfind("{#")
+    if start < 0 or "}" in text[start + 2 : -1]:
+        return None
+    return start, text[start + 2 : -1]
+
+
+def _is_index_head(line: str) -> bool:
+    """`**题目：**`, `题目`, `Questions:`: the word alone, in bold or not, colon or not."""
+    core = line.strip().replace("**", "").replace("__", "").strip().rstrip(":：").strip()
+    return bool(_INDEX_HEAD.fullmatch(core))
 
 
 def _similar(a: str, card: Card | None) -> bool:

@@ -33,10 +33,24 @@ MAX_BYTES = 8 * 2**20
 _FRONT_KEYS = {"title", "title_en", "deck", "author", "lang", "tags", "id", "description"}
 
 
-def decode_source(data: bytes, path: str) -> str:
-    """Bytes → text with LF line ends; invalid UTF-8 is an error with its line and column."""
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
+
+
+def decode_source(data: bytes, path: str, diags: Diagnostics | None = None) -> str:
+    """Bytes → text; invalid UTF-8 is an error with its line and column, another Unicode
+    encoding is named, and GBK that happens to be valid UTF-8 is warned about."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            message = f"the file is {name} (it starts with a {name} byte-order mark)"
+            message += "; save it as UTF-8"
+            raise SourceError([_diag(path, 1, 1, message)])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -44,8 +58,56 @@ def decode_source(data: bytes, path: str) -> str:
         line = before.count(b"\n") + 1
         col = len(before) - (before.rfind(b"\n") + 1) + 1
         message = f"not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8"
+        if _reads_as_gbk(data):
+            message += " (it looks like GBK: convert it with `iconv -f GBK -t UTF-8`)"
         raise SourceError([_diag(path, line, col, message)]) from None
+    if diags is not None:
+        _warn_mojibake(text, data, diags)
     return text
+
+
+def _reads_as_gbk(data: bytes) -> bool:
+    try:
+        text = data.decode("gbk")
+    except UnicodeDecodeError:
+        return False
+    return _cjk_share(text) > 0.5
+
+
+def _cjk_share(text: str) -> float:
+    """The share of CJK ideographs among the non-ASCII characters of `text`."""
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return 0.0
+    cjk = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf")
+    return cjk / len(wide)
+
+
+def _warn_mojibake(text: str, data: bytes, diags: Diagnostics) -> None:
+    """GBK bytes can also be valid UTF-8 (`学习` in GBK reads as `ѧϰ`): the tell is runs of
+    two-byte letters that mix scripts inside one word (Cyrillic next to Greek, Latin accents
+    next to Arabic), which no real word does, in a text that GBK reads as Chinese."""
+    import unicodedata
+
+    mixed, first = 0, -1
+    for m in _TWO_BYTE_RUN.finditer(text):
+        scripts = {unicodedata.name(c, "?").split(" ", 1)[0] for c in m.group()}
+        if len(scripts) > 1:
+            mixed += 1
+            first = m.start() if first < 0 else first
+    if mixed < 2 or not _reads_as_gbk(data):
+        return
+    line = text.count("\n", 0, first) + 1
+    col = first - (text.rfind("\n", 0, first) + 1) + 1
+    diags.warning(
+        line,
+        col,
+        "this text looks like GBK read as UTF-8 (mojibake): if it should be Chinese, "
+        "convert the file with `iconv -f GBK -t UTF-8`",
+    )
+
+
+_TWO_BYTE_RUN = re.compile("[\u0080-\u07ff]{2,}")
 
 
 def _diag(path: str, line: int, col: int, message: str) -> Diagnostic:
@@ -56,19 +118,38 @@ def parse_file(path: str | Path, display: str | None = None, root: Path | None =
     """Read and parse one Markdown file; `display` is the path shown in messages."""
     p = Path(path)
     shown = display or str(path)
+    diags = Diagnostics(shown)
+    text = decode_source(read_source(p, shown), shown, diags)
+    return parse_text(text, shown, base_dir=p.parent, name=p.stem, root=root, diags=diags)
+
+
+def read_source(p: Path, shown: str) -> bytes:
+    """A regular file's bytes, at most MAX_BYTES: devices, pipes and folders are refused
+    (a FIFO would block, /dev/zero never ends), and the cap holds whatever `stat` says."""
+    import stat
+
+    def too_big(size: str) -> SourceError:
+        message = (
+            f"the file is {size} MB; qadeck reads sources up to {MAX_BYTES // 2**20} MB: "
+            "split it into several files (a folder of them works)"
+        )
+        return SourceError([_diag(shown, 1, 1, message)])
+
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            message = (
-                f"the file is {size / 2**20:.1f} MB; qadeck reads sources up to "
-                f"{MAX_BYTES // 2**20} MB: split it into several files (a folder of them works)"
-            )
-            raise SourceError([_diag(shown, 1, 1, message)])
-        data = p.read_bytes()
+        st = p.stat()
+        if st.st_size > MAX_BYTES:
+            raise too_big(f"{st.st_size / 2**20:.1f}")
+        mode = st.st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            raise SourceError([_diag(shown, 1, 1, f"{kind}: a source must be a Markdown file")])
+        with open(p, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
     except OSError as e:
         raise SourceError([_diag(shown, 1, 1, f"cannot read: {e.strerror}")]) from None
-    text = decode_source(data, shown)
-    return parse_text(text, shown, base_dir=p.parent, name=p.stem, root=root)
+    if len(data) > MAX_BYTES:
+        raise too_big(f"over {MAX_BYTES // 2**20}")
+    return data
 
 
 def parse_text(
@@ -78,9 +159,10 @@ def parse_text(
     base_dir: Path | None = None,
     name: str | None = None,
     root: Path | None = None,
+    diags: Diagnostics | None = None,
 ) -> Document:
     """Parse Markdown text into a Document, or raise SourceError listing every problem."""
-    diags = Diagnostics(path)
+    diags = diags or Diagnostics(path)
     source = source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     source = _clean_controls(source, diags)
     lines = source.split("\n")
@@ -110,6 +192,25 @@ def _clean_controls(source: str, diags: Diagnostics) -> str:
     return bad.sub("", source)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean_value(value: str, line: int, diags: Diagnostics) -> str:
+    """YAML escapes can spell what a UTF-8 file cannot hold: control characters, and
+    surrogates (`"\\ud83d\\ude00"`) that no output can encode. Pairs become their
+    character; lone halves and controls are removed, with a warning."""
+    if _SURROGATE.search(value):
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        if "\ufffd" in value:
+            diags.warning(line, 1, "a lone surrogate escape in the front matter was removed")
+            value = value.replace("\ufffd", "")
+    if _CONTROL.search(value):
+        diags.warning(line, 1, "control characters in a front matter value were removed")
+        value = _CONTROL.sub(" ", value).strip()
+    return value
+
+
 def _front_matter(tokens: list[Token], diags: Diagnostics) -> tuple[dict[str, Any], list[Token]]:
     if not tokens or tokens[0].type != "front_matter":
         return {}, tokens
@@ -118,6 +219,9 @@ def _front_matter(tokens: list[Token], diags: Diagnostics) -> tuple[dict[str, An
     tok = tokens[0]
     try:
         data = yaml.safe_load(tok.content) if tok.content.strip() else {}
+    except RecursionError:
+        diags.error(2, 1, "front matter nested too deeply: use plain `key: value` lines")
+        return {}, tokens[1:]
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = (mark.line + 2) if mark else 1
@@ -128,10 +232,16 @@ def _front_matter(tokens: list[Token], diags: Diagnostics) -> tuple[dict[str, An
     if not isinstance(data, dict):
         diags.error(2, 1, "front matter must be a mapping of `key: value` lines")
         return {}, tokens[1:]
-    lines = tok.content.split("\n")
+    where: dict[str, int] = {}
+    for i, x in enumerate(tok.content.split("\n")):
+        where.setdefault(x.split(":", 1)[0], i + 2)  # one pass: a key's line, for messages
     good: dict[str, Any] = {}
     for key, value in data.items():
-        line = 2 + next((i for i, x in enumerate(lines) if x.startswith(f"{key}:")), -1)
+        line = where.get(str(key), 1)
+        if isinstance(value, str):
+            value = _clean_value(value, line, diags)
+        elif isinstance(value, list):
+            value = [_clean_value(v, line, diags) if isinstance(v, str) else v for v in value]
         if key not in _FRONT_KEYS:
             diags.warning(line, 1, f"unknown front matter key {key!r} ignored")
         elif key == "tags":

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SourceError
-from .identity import Lock, Plan, check_unique, lock_path, record, resolve
+from .identity import Plan, check_unique, record, resolve
+from .lockfile import Lock, lock_path
 from .model import Diagnostic, Document, Span
 from .parse import parse_file
 from .renderers import RenderContext, get_renderer

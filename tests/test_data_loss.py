@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from qadeck.atomic import Staging
 from qadeck.cli import cli
-from qadeck.identity import lock_path
+from qadeck.lockfile import lock_path
 
 from .conftest import ROOT, SEED
 from .test_anki import collection, import_deck, notes_by_key

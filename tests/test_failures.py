@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from qadeck.cli import cli
-from qadeck.identity import lock_path
+from qadeck.lockfile import lock_path
 from qadeck.renderers.pdf import PdfRenderer
 
 from .conftest import ROOT, SEED
@@ -85,7 +85,8 @@ def test_identity_scales_and_survives_a_section_rename(tmp_path):
     """Renaming the section of 3,000 cards keeps every key, without quadratic matching."""
     import time
 
-    from qadeck.identity import Lock, record
+    from qadeck.identity import record
+    from qadeck.lockfile import Lock
     from qadeck.pipeline import load
 
     src = tmp_path / "big.md"

@@ -249,8 +249,14 @@ def test_check_strict_fails_on_missing_translations(tmp_path):
     ),
     st.dictionaries(st.text(max_size=5), st.dictionaries(st.text(max_size=5), st.integers())),
 )
-def test_lock_file_text_is_plain_indented_json(cards, meta):
-    from qadeck.identity import _dumps_lock
+def test_lock_file_text_is_json_with_one_card_per_line(cards, meta):
+    """One line per card (and per meta entry), so git merges edits of different cards."""
+    from qadeck.lockfile import dumps
 
     body = {"version": 1, "meta": meta, "cards": cards}
-    assert _dumps_lock(body) == json.dumps(body, ensure_ascii=False, indent=1) + "\n"
+    text = dumps(body)
+    assert json.loads(text) == body
+    lines = text.split("\n")
+    for key, value in cards.items():
+        line = f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
+        assert line in lines or line + "," in lines

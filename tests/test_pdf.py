@@ -103,17 +103,27 @@ def test_both_languages_and_letter_paper(pdfs, seed_doc):
     assert "Canyoubrieflyintroducereinforcementlearning?" in english
 
 
-def test_fetcher_never_goes_online(tmp_path):
+def test_fetcher_opens_exactly_the_allowed_files(tmp_path):
+    from qadeck.renderers.pdf import Allowed
+
     seen: list[str] = []
-    fetch = local_fetcher([tmp_path], seen.append)
-    for url in ("https://example.com/x.png", "http://127.0.0.1:9/x.css", "ftp://x/y"):
+    (tmp_path / "ok.png").write_bytes(b"png")
+    (tmp_path / "private.png").write_bytes(b"secret")
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "a.css").write_text("p{}")
+    allowed = Allowed(frozenset({(tmp_path / "ok.png").resolve()}), ((tmp_path / "tpl").resolve(),))
+    fetch = local_fetcher(allowed, seen.append)
+    refused = [
+        "https://example.com/x.png", "http://127.0.0.1:9/x.css", "ftp://x/y",
+        "file:///etc/hostname", (tmp_path / "private.png").as_uri(),
+        (tmp_path / "tpl" / ".." / "private.png").as_uri(), f"file://host{tmp_path}/ok.png",
+    ]  # fmt: skip
+    for url in refused:
         with pytest.raises(RemoteFetchRefused):
             fetch(url)
-    with pytest.raises(RemoteFetchRefused):
-        fetch("file:///etc/hostname")
-    (tmp_path / "ok.css").write_text("p{}")
-    assert fetch((tmp_path / "ok.css").as_uri()).__class__.__name__ == "URLFetcherResponse"
-    assert len(seen) == 4
+    for ok in (tmp_path / "ok.png", tmp_path / "tpl" / "a.css"):
+        assert fetch(ok.as_uri()).__class__.__name__ == "URLFetcherResponse"
+    assert len(seen) == len(refused)
 
 
 def test_page_previews(pdfs):

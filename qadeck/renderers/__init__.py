@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from ..atomic import Staging
 
 if TYPE_CHECKING:
-    from ..identity import Lock
+    from ..lockfile import Lock
     from ..model import Document
 
 BUILTIN: dict[str, str] = {

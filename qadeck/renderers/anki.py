@@ -43,11 +43,13 @@ def stable_id(*parts: str) -> int:
 
 
 def anki_safe(field_html: str) -> str:
-    """Field HTML that Anki's template engine and media scanner leave alone."""
+    """Field HTML that Anki's template engine, media scanner and `[anki:tts]`/`[anki:play]`
+    tags leave alone."""
     return (
         field_html.replace("{{", "&#123;&#123;")
         .replace("}}", "&#125;&#125;")
         .replace("[sound:", "&#91;sound:")
+        .replace("[anki:", "&#91;anki:")
         .replace("\x1f", "")
     )
 

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -15,7 +16,7 @@ from ..images import images_of, media_name
 from ..markup import pygments_css, render_inline, render_markdown
 from ..model import Card, Document, FrozenMap
 from . import RenderContext
-from .templating import environment, trusted
+from .templating import css_string, environment, trusted
 
 PAPER = {"a4": "A4", "letter": "letter"}
 PARALLEL_MIN = 150  # cards from which the sheet is rendered in parallel chunks
@@ -65,7 +66,7 @@ class PdfRenderer:
         lang = ctx.options.get("lang", "zh")
         paper = PAPER[ctx.options.get("paper", "a4")]
         target = ctx.out_dir / output_name(doc, mode, lang)
-        allowed = [ctx.source.parent, ctx.templates]
+        allowed = Allowed.of(doc, ctx)
         if len(doc.cards) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
             from .pdf_parallel import write_parallel
 
@@ -149,8 +150,7 @@ class PdfRenderer:
             if len(parts) > 1:  # page numbers are stamped on the joined PDF instead
                 extra = "@page { @bottom-center { content: none; } }\n"
                 if k:
-                    left = f'"{_css_string(title)}"'
-                    right = f'"{_css_string(str(part[0]["title"]))}"'
+                    left, right = css_string(title), css_string(str(part[0]["title"]))
                     extra += (
                         f"@page :first {{ @top-left {{ content: {left}; }}"
                         f" @top-right {{ content: {right}; }} }}\n"
@@ -186,10 +186,6 @@ def _split(sections: list[dict]) -> list[list[dict]]:
     return parts
 
 
-def _css_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-
-
 def _heading_item(title: str, label: str, en, lang: str) -> dict:
     t_en = en.question if en else ""
     if lang == "en" and t_en:
@@ -210,30 +206,46 @@ def _rewrite_images(fragment: str, files: dict[str, str]) -> str:
     return re.sub(r'src="([^"]*)"', swap, fragment)
 
 
-def local_fetcher(roots: list[Path], warn):
-    """A WeasyPrint URL fetcher that opens only files inside `roots` (and data: URIs)."""
+@dataclass(frozen=True)
+class Allowed:
+    """What the PDF may open: exactly the images the model resolved, and our templates."""
+
+    files: frozenset[Path]
+    roots: tuple[Path, ...]
+
+    @classmethod
+    def of(cls, doc: Document, ctx: RenderContext) -> Allowed:
+        images = images_of(doc)
+        files = frozenset(Path(i.path).resolve() for i in images.values() if i.path)
+        return cls(files, ((ctx.templates / "pdf").resolve(),))
+
+    def __contains__(self, path: Path) -> bool:
+        return path in self.files or any(path.is_relative_to(r) for r in self.roots)
+
+
+def local_fetcher(allowed: Allowed, warn):
+    """A WeasyPrint URL fetcher that opens only `allowed` files (and data: URIs): an SVG's
+    `xlink:href`, a stylesheet's `url()` or any other reference to something else is
+    refused with a warning, never read."""
     from urllib.parse import unquote, urlsplit
 
     from weasyprint.urls import URLFetcher
-
-    resolved = [p.resolve() for p in roots]
 
     class LocalOnly(URLFetcher):
         def fetch(self, url: str, headers=None):
             scheme = urlsplit(url).scheme.lower()
             if scheme == "data":
                 return super().fetch(url, headers)
-            if scheme == "file":
-                path = Path(unquote(urlsplit(url).path)).resolve()
-                if any(path.is_relative_to(r) for r in resolved):
-                    return super().fetch(url, headers)
+            local = scheme == "file" and not urlsplit(url).netloc
+            if local and Path(unquote(urlsplit(url).path)).resolve() in allowed:
+                return super().fetch(url, headers)
             warn(f"pdf: refused to fetch {url[:120]}")
             raise RemoteFetchRefused(url)
 
     return LocalOnly(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
-def write_pdf(html_text: str, target: Path, ctx: RenderContext, allowed: list[Path]) -> None:
+def write_pdf(html_text: str, target: Path, ctx: RenderContext, allowed: Allowed) -> None:
     """Render the page for `target` (staged); nothing outside `allowed` is ever opened."""
     from weasyprint import HTML
 

@@ -13,8 +13,12 @@ import multiprocessing as mp
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import RenderContext
+
+if TYPE_CHECKING:
+    from .pdf import Allowed
 
 OVERLAY = """<!doctype html><html><head><meta charset="utf-8"><style>
 @page {{ size: {paper}; margin: 13mm 10mm 12mm 10mm;
@@ -49,7 +53,7 @@ def _worker_start() -> None:
 
 
 def write_parallel(
-    pages: list[str], target: Path, ctx: RenderContext, allowed: list[Path], paper: str
+    pages: list[str], target: Path, ctx: RenderContext, allowed: Allowed, paper: str
 ) -> None:
     from pypdf import PdfReader, PdfWriter
     from weasyprint import HTML

@@ -1,0 +1,85 @@
+"""Every text rule runs in linear time: each regex of the package, and the parse and render
+of documents built to be slow. `make fuzz` runs the same checks with larger inputs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+
+import pytest
+
+from qadeck.markup import render_markdown
+from qadeck.parse import parse_text
+
+from .regex_timing import SUPERLINEAR, package_patterns, superlinear
+
+LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
+SIZE, ATOMS = (4000, 14) if LONG else (1200, 6)
+PATTERNS = package_patterns()
+
+
+def test_the_harness_finds_the_package_regexes():
+    names = {f.where for f in PATTERNS}
+    assert len(PATTERNS) > 60
+    assert "qadeck.images.MD_IMAGE" in names and any(n.startswith("text.py:") for n in names)
+
+
+def test_the_harness_catches_a_backtracking_pattern():
+    import re
+
+    from .regex_timing import Found
+
+    bad = Found("example", re.compile(r"(\s*,)*x|\d+\d+y"))
+    assert superlinear(bad, 1200, 6)
+
+
+@pytest.mark.parametrize("found", PATTERNS, ids=lambda f: f.where)
+def test_regex_is_linear(found):
+    assert superlinear(found, SIZE, ATOMS) == []
+
+
+def _seconds(fn, arg) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        fn(arg)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _parse(text: str) -> None:
+    with contextlib.suppress(Exception):  # errors are fine here; only time is measured
+        parse_text(text)
+
+
+SLOW_DOCUMENTS = {
+    "comments on one line": lambda n: "### 什么是x？\n" + "<!--a-->" * n + "\n",
+    "index word then spaces": lambda n: "## 章\n题目" + " " * (40 * n) + "x\n### 什么是x？\n答\n",
+    "Q: then spaces": lambda n: "Q: a" + " " * (40 * n) + "b\n\n答\n",
+    "spaces in a heading": lambda n: "### 什么是" + " " * (40 * n) + "x {#a b}\n答\n",
+    "image openers": lambda n: "### 什么是x？\n" + "![" * (10 * n) + "\n",
+    "img tags": lambda n: "### 什么是x？\n" + "<img " * (8 * n) + "\n",
+    "div tags": lambda n: "### 什么是x？\n答 " + "<div" * (10 * n) + "\n",
+    "pipes": lambda n: "### 什么是x？\n" + "a|" * (20 * n) + "\n",
+    "math openers": lambda n: "### 什么是x？\n" + "$$ a\n" * (4 * n),
+    "backticks": lambda n: "### 什么是x？\n" + "`a" * (20 * n) + "\n",
+    "front matter keys": lambda n: (
+        "---\n" + "".join(f"k{i}: v\n" for i in range(4 * n)) + "---\n### 什么是x？\n答\n"
+    ),
+    "deep quotes": lambda n: "### 什么是x？\n" + ">" * (20 * n) + " a\n",
+    "many list markers": lambda n: "### 什么是x？\n" + "- " * (20 * n) + "a\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SLOW_DOCUMENTS))
+def test_parse_and_render_grow_linearly(name):
+    make = SLOW_DOCUMENTS[name]
+    n = 100 if not LONG else 400
+
+    def work(text: str) -> None:
+        _parse(text)
+        render_markdown(text)
+
+    small, big = _seconds(work, make(n)), _seconds(work, make(4 * n))
+    assert big < 0.02 or big / small < SUPERLINEAR, f"{name}: {small:.4f}s → {big:.4f}s"
