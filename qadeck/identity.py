@@ -24,7 +24,6 @@ from .lockfile import Entry, Lock
 from .model import Card, Diagnostic, Document, Span
 
 SIMILAR = 0.6
-MAX_PAIRS = 250_000
 
 
 @dataclass
@@ -111,22 +110,33 @@ def resolve(doc: Document, lock: Lock) -> tuple[Document, Plan]:
 def _best_pairs(cards: list[Card], index: list[int], free: list) -> Iterator[tuple[int, Entry]]:
     """Greedy best matches between new cards and keys that left, by question similarity.
 
-    Comparing every pair is quadratic: past MAX_PAIRS only pairs within one section are
-    compared, and past that again the fuzzy step is skipped (such cards get new keys)."""
+    Comparing every pair is quadratic (500 reworded long questions took a minute): each
+    card is compared only with the few entries that share the most character pairs with it,
+    found through an index of those pairs (pairs shared by very many entries say nothing and
+    are left out of it)."""
     if not cards or not free:
         return
-    same_section = len(cards) * len(free) > MAX_PAIRS
-    if same_section:
-        sections = Counter(c.section for c in cards)
-        if sum(sections[e.section] for e in free) > MAX_PAIRS:
-            return
+    free_q = [T.normalize(e.question) for e in free]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j, q in enumerate(free_q):
+        for gram in _grams(q):
+            postings[gram].append(j)
+    common = max(COMMON_GRAM, len(free) // 20)
     scored = []
     for card, i in zip(cards, index, strict=True):
         q = T.normalize(card.question)
-        for e in free:
-            if same_section and e.section != card.section:
-                continue
-            sm = difflib.SequenceMatcher(None, q, T.normalize(e.question), autojunk=False)
+        grams = _grams(q)
+        shared: Counter[int] = Counter()
+        for gram in grams:
+            hits = postings.get(gram, ())
+            if len(hits) <= common:
+                shared.update(hits)
+        candidates = [j for j, _ in shared.most_common(CANDIDATES)]
+        if len(free) <= CANDIDATES:
+            candidates = range(len(free))
+        for j in candidates:
+            e = free[j]
+            sm = difflib.SequenceMatcher(None, q, free_q[j], autojunk=False)
             if sm.real_quick_ratio() >= SIMILAR and sm.quick_ratio() >= SIMILAR:
                 score = sm.ratio() + (0.05 if e.section == card.section else 0)
                 if score >= SIMILAR:
@@ -138,6 +148,14 @@ def _best_pairs(cards: list[Card], index: list[int], free: list) -> Iterator[tup
             used_i.add(i)
             used_k.add(e.key)
             yield i, e
+
+
+CANDIDATES = 8  # entries compared in full with each waiting card
+COMMON_GRAM = 50  # a character pair in more entries than this is not indexed
+
+
+def _grams(text: str) -> set[str]:
+    return {text[k : k + 2] for k in range(len(text) - 1)} or {text}
 
 
 def _with_cards(doc: Document, cards: list[Card]) -> Document:

@@ -92,6 +92,7 @@ def default_key(*parts: str) -> str:
 
 
 def tag_part(text: str) -> str:
-    """A piece of an Anki tag: no spaces, no `::` inside."""
-    t = re.sub(r"\s+", "_", plain(text).strip())
+    """A piece of an Anki tag: no spaces, no `::` inside, and none of `<>&"'{}` (a tag may be
+    shown by a template, and is never markup)."""
+    t = re.sub(r"\s+", "_", re.sub(r"[<>&\"'{}]", "", plain(text)).strip())
     return t.replace("::", ":").strip(":") or "_"

@@ -256,3 +256,15 @@ def test_decompression_bomb_images_are_left_out_with_a_warning(tmp_path):
     result = CliRunner().invoke(cli, ["pdf", str(src), "--out", str(tmp_path / "dist")])
     assert result.exit_code == 0
     assert "x.md:2:6: warning: image 'img/bomb.png' is 12000×12000 pixels" in result.stderr
+
+
+def test_a_sheet_too_large_to_print_is_refused_before_using_gigabytes(tmp_path):
+    from qadeck.renderers.pdf import MAX_CARDS
+
+    src = tmp_path / "huge.md"
+    src.write_text(
+        "".join(f"### 什么是第{i}项？\n答{i}\n" for i in range(MAX_CARDS + 1)), encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["all", str(src), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 1 and "too large to print" in result.stderr
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())

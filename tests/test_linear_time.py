@@ -83,3 +83,51 @@ def test_parse_and_render_grow_linearly(name):
 
     small, big = _seconds(work, make(n)), _seconds(work, make(4 * n))
     assert big < 0.02 or big / small < SUPERLINEAR, f"{name}: {small:.4f}s → {big:.4f}s"
+
+
+def test_a_lexer_that_backtracks_falls_back_to_plain_code():
+    """pygments' Scala lexer takes minutes on a string of backslashes."""
+    code = '"' + "\\" * 97
+    start = time.perf_counter()
+    out = render_markdown(f"```scala\n{code}\n```\n")
+    assert time.perf_counter() - start < 5
+    assert '<div class="highlight" data-lang="scala"><pre><code>' in out and "\\" * 97 in out
+    assert "<span" not in out  # plain, not highlighted
+    assert '<span class="kd">val</span>' in render_markdown("```scala\nval x = 1\n```\n")
+
+
+def _reworded(n: int, seed: int):
+    """n long questions, and the same questions each with ten characters changed."""
+    import random
+
+    rng = random.Random(seed)
+    words = "模型训练数据梯度损失函数注意力机制参数优化正则策略奖励价值网络采样分布误差"
+    qs = ["".join(rng.choice(words) for _ in range(120)) + "是什么？" for _ in range(n)]
+    changed = []
+    for q in qs:
+        chars = list(q)
+        for _ in range(10):
+            chars[rng.randrange(len(chars) - 4)] = "改"
+        changed.append("".join(chars))
+
+    def to_doc(qs):
+        return parse_text("## 章\n" + "".join(f"### {q}\n答{i}。\n\n" for i, q in enumerate(qs)))  # noqa: E731
+
+    return to_doc(qs), to_doc(changed)
+
+
+def test_matching_reworded_questions_grows_linearly(tmp_path):
+    from qadeck.identity import Plan, record, resolve
+    from qadeck.lockfile import Lock
+
+    def plan(n: int) -> tuple[float, int]:
+        before, after = _reworded(n, n)
+        lock = Lock(tmp_path / f"{n}.json")
+        record(lock, resolve(before, lock)[0], Plan())
+        start = time.perf_counter()
+        _, p = resolve(after, lock)
+        return time.perf_counter() - start, len(p.renamed)
+
+    (small, found_small), (big, found_big) = plan(100), plan(400)
+    assert (found_small, found_big) == (100, 400)  # every rewording keeps its key
+    assert big < 0.5 or big / small < SUPERLINEAR

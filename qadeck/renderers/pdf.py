@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from ..errors import SourceError
 from ..images import images_of, media_name
 from ..markup import pygments_css, render_inline, render_markdown
-from ..model import Card, Document, FrozenMap
+from ..model import Card, Diagnostic, Document, FrozenMap, Span
 from . import RenderContext
 from .templating import css_string, environment, trusted
 
 PAPER = {"a4": "A4", "letter": "letter"}
+MAX_CARDS = 20_000  # one sheet; beyond, WeasyPrint's layout needs gigabytes (100,000: 6.5 GB+)
 PARALLEL_MIN = 150  # cards from which the sheet is rendered in parallel chunks
 CHUNK_MIN, CHUNK_MAX = 100, 400  # cards per chunk
 SHORT = 700  # characters of answer Markdown below which a card is never split
@@ -66,6 +68,8 @@ class PdfRenderer:
         lang = ctx.options.get("lang", "zh")
         paper = PAPER[ctx.options.get("paper", "a4")]
         target = ctx.out_dir / output_name(doc, mode, lang)
+        if len(doc.cards) > MAX_CARDS:
+            raise SourceError([Diagnostic("error", Span(doc.path, 1, 1), _too_many(doc))])
         allowed = Allowed.of(doc, ctx)
         if len(doc.cards) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
             from .pdf_parallel import write_parallel
@@ -166,6 +170,14 @@ class PdfRenderer:
                 )  # fmt: skip
             )
         return pages, images
+
+
+def _too_many(doc: Document) -> str:
+    return (
+        f"a sheet of {len(doc.cards):,} cards is too large to print (at most {MAX_CARDS:,}: "
+        "laying it out would take gigabytes of memory); build the PDF of a part of the "
+        "notes (one file or sub-folder), or split the file; the deck and the page have no limit"
+    )
 
 
 def _split(sections: list[dict]) -> list[list[dict]]:
