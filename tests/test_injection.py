@@ -144,3 +144,25 @@ def test_the_sheet_html_of_every_chunk_keeps_titles_inside_their_strings(tmp_pat
         parser.feed(page)
         names = [t for t, _ in parser.tags]
         assert names.count("style") == 1 and "a" not in names and "x-evil" not in names
+
+
+def test_an_svg_cannot_draw_a_file_outside_the_notes(tmp_path):
+    from PIL import Image
+
+    notes = tmp_path / "notes"
+    (notes / "img").mkdir(parents=True)
+    Image.new("RGB", (40, 40), (255, 0, 0)).save(tmp_path / "private.png")
+    (notes / "img" / "pic.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="40" height="40"><image xlink:href="../../private.png" width="40" height="40"/>'
+        "</svg>"
+    )
+    (notes / "a.md").write_text("### 什么是图？\n![p](img/pic.svg)\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["pdf", str(notes), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 0, result.output
+    assert "refused to fetch" in result.stderr and "private.png" in result.stderr
+    from pypdf import PdfReader
+
+    page = PdfReader(tmp_path / "dist" / "notes.pdf").pages[0]
+    images = [x for x in page.images]
+    assert not images  # the vector SVG drew, its raster reference did not
