@@ -1,8 +1,8 @@
 """Run one renderer in a forked process while the others run here: `all` uses both cores.
 
-The child inherits the parsed document and the warm Markdown→HTML cache, renders into its own
-staged temporary files and reports them back; the parent commits them with its own outputs,
-so a failure in either leaves `dist/` untouched.
+The child inherits the parsed document and its render view (the cards' HTML included),
+renders into its own staged temporary files and reports them back; the parent commits them
+with its own outputs, so a failure in either leaves `dist/` untouched.
 """
 
 from __future__ import annotations
@@ -12,20 +12,8 @@ import multiprocessing as mp
 import os
 from pathlib import Path
 
-from .images import images_of
-from .markup import render_inline, render_markdown
 from .model import Document
 from .renderers import RenderContext, get_renderer
-
-
-def warm(doc: Document) -> None:
-    """Render every card's HTML once, before forking, so all renderers share that pass."""
-    images = images_of(doc)
-    for c in doc.cards:
-        render_inline(c.question, images)
-        render_markdown(c.answer, images)
-        for t in c.translations.values():
-            render_markdown(t.answer, images)
 
 
 def die_with_parent() -> None:

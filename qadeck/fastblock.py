@@ -23,7 +23,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
-from .markup import LANG_INFO
+from .dialect import LANG_INFO
 from .scan import too_deep
 
 _BLOCK_RULES = [

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from .model import FrozenMap, Image, Span
+from .model import Image, Span
 from .scan import blank_code_spans
 
 if TYPE_CHECKING:
@@ -20,11 +20,6 @@ if TYPE_CHECKING:
 # later one rescan the rest of the line.
 IMG_TAG = re.compile(r"<img\b[^<>]*?\bsrc\s*+=\s*+(?:\"([^\"<>]*)\"|'([^'<>]*)'|([^\s<>]+))", re.I)
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.I)
-
-
-def images_of(doc) -> FrozenMap:
-    """Every image of a document by `src` as written: the map all renderers pass to markup."""
-    return FrozenMap({i.src.strip(): i for c in doc.cards for i in c.images})
 
 
 def media_name(path: str) -> str:

@@ -95,22 +95,6 @@ class Lock:
         except OSError:
             return False
 
-    def note_mtime(self, key: str, fields: str, now: int) -> int:
-        """The note's change time: kept while its fields are unchanged, else strictly newer."""
-        e = self.entries.setdefault(key, Entry(key, "", "", ""))
-        if e.fields != fields or not e.mtime:
-            e.mtime = max(now, e.mtime + 1)
-            e.fields = fields
-        return e.mtime
-
-    def stamp(self, name: str, fields: str, now: int) -> int:
-        """Like `note_mtime`, for a build-wide thing such as the Anki note type."""
-        e = self.meta.setdefault(name, {"fields": "", "mtime": 0})
-        if e.get("fields") != fields or not e.get("mtime"):
-            e["mtime"] = max(now, int(e.get("mtime", 0)) + 1)
-            e["fields"] = fields
-        return int(e["mtime"])
-
 
 class NewerLock(ValueError):
     pass

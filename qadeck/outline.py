@@ -9,9 +9,9 @@ from typing import Any
 
 from . import text as T
 from .blocks import Block, Node, has_content
+from .dialect import LANG_CODES
 from .errors import Diagnostics
 from .glossary import find_terms
-from .markup import LANG_CODES
 from .model import (
     Card,
     Decision,

@@ -23,9 +23,9 @@ from typing import Any
 from markdown_it.token import Token
 
 from .blocks import check_fences, heading_tree, to_blocks
+from .dialect import block_parser
 from .errors import Diagnostics, SourceError
 from .fastblock import block_tokens
-from .markup import block_parser
 from .model import Diagnostic, Document, Span
 from .outline import OutlineBuilder
 

@@ -112,20 +112,21 @@ def build(
     )
     from .atomic import sweep
     from .cache import cache_dir
-    from .markup import STORE
+    from .htmlstore import HtmlStore
+    from .renderers.view import document_view
 
     sweep(out_dir)
     for folder in {lo.lock.path.parent for lo in (loaded, *loaded.files)}:
         sweep(folder, only=LOCK_SUFFIX)
-
-    store = cache_dir(out_dir) / f"html-{loaded.doc.name}.json"
-    STORE.open(store)
+    store_path = cache_dir(out_dir) / f"html-{loaded.doc.name}.json"
+    ctx.html_store = store = HtmlStore()
+    store.open(store_path)
     background = None
     try:
         if len(names) > 1 and "pdf" in names and hasattr(os, "fork"):
-            from .concurrent import Background, warm
+            from .concurrent import Background
 
-            warm(loaded.doc)
+            document_view(loaded.doc, store)  # built once, inherited by the forked renderer
             background = Background(loaded.doc, ctx, "pdf")
             names = [n for n in names if n != "pdf"]
         for name in names:
@@ -143,10 +144,10 @@ def build(
         record(loaded.lock, loaded.doc, Plan() if loaded.files else loaded.plan)
         loaded.lock.stage(ctx.staging)
         written = [p for p in ctx.staging.commit() if not p.name.endswith(LOCK_SUFFIX)]
-        STORE.save(store)
+        store.save(store_path)
     finally:
         if background is not None:
             background.cancel()
         ctx.staging.discard()
-        STORE.close()
+        store.close()
     return written, ctx

@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qadeck import fastblock, parse
+from qadeck.dialect import block_parser
 from qadeck.errors import SourceError
 from qadeck.jsonout import document_to_dict
-from qadeck.markup import block_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

@@ -137,7 +137,7 @@ def test_the_sheet_html_of_every_chunk_keeps_titles_inside_their_strings(tmp_pat
     src.write_text("".join(sections), encoding="utf-8")
     loaded = load(src)
     ctx = RenderContext(tmp_path, _templates_dir(None), loaded.lock, src)
-    pages, _ = PdfRenderer().html(loaded.doc, ctx, "sheet", "zh", "A4", chunked=True)
+    pages = PdfRenderer().html(loaded.doc, ctx, "sheet", "zh", "A4", chunked=True)
     assert len(pages) > 1
     for page in pages:
         parser = Tags()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qadeck import markup
+from qadeck import fastrender, markup
 from qadeck.parse import parse_file, parse_text
 
 from .conftest import ROOT, SEED
@@ -36,11 +36,11 @@ def corpus() -> list[str]:
 
 
 def test_fast_path_matches_python_renderer():
-    if markup._pyrs() is None:
+    if fastrender._pyrs() is None:
         pytest.skip("markdown-it-pyrs not installed")
     used, sources = 0, corpus()
     for source in sources:
-        fast = markup._fast_render(source)
+        fast = fastrender.fast_render(source)
         if fast is not None:
             used += 1
             assert fast == markup._render_slow(source), source
@@ -48,14 +48,14 @@ def test_fast_path_matches_python_renderer():
 
 
 def test_render_is_cached_and_shared():
-    markup._render_cached.cache_clear()
+    markup._render_block.cache_clear()
     text = "**缓存** 测试"
     assert markup.render_markdown(text) is markup.render_markdown(text)
     assert Path  # keep import used
 
 
 def test_fast_inline_path_matches():
-    if markup._pyrs() is None:
+    if fastrender._pyrs() is None:
         pytest.skip("markdown-it-pyrs not installed")
     questions = [c.question for c in parse_file(SEED).cards]
     questions += [
@@ -89,10 +89,10 @@ FRAGMENTS = [
 
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=25))
 def test_fast_path_matches_on_generated_inline_markdown(parts: list[str]) -> None:
-    if markup._pyrs() is None:
+    if fastrender._pyrs() is None:
         pytest.skip("markdown-it-pyrs not installed")
     source = "".join(parts)
-    fast = markup._fast_render(source)
+    fast = fastrender.fast_render(source)
     if fast is not None:
         assert fast == markup._render_slow(source)
 
@@ -110,15 +110,15 @@ def test_rendered_html_is_kept_between_builds(tmp_path, monkeypatch):
     out = tmp_path / "out"
 
     def build():
-        markup._render_cached.cache_clear()
+        markup._render_block.cache_clear()
         result = CliRunner().invoke(cli, ["html", str(src), "--out", str(out)])
         assert result.exit_code == 0, result.output
         return (out / "n.html").read_text(encoding="utf-8")
 
     first = build()
     rendered: list[str] = []
-    real = markup._fast_render
-    monkeypatch.setattr(markup, "_fast_render", lambda s: rendered.append(s) or real(s))
+    real = markup.fast_render
+    monkeypatch.setattr(markup, "fast_render", lambda s: rendered.append(s) or real(s))
     assert build() == first and rendered == []  # every card came from the store
     src.write_text(src.read_text(encoding="utf-8").replace("答案 B。", "答案 B2。"), "utf-8")
     assert "B2" in build()

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from qadeck.cli import cli
-from qadeck.renderers.pdf import RemoteFetchRefused, local_fetcher
+from qadeck.renderers.pdf_engine import RemoteFetchRefused, local_fetcher
 
 from .conftest import ROOT, SEED
 
@@ -104,7 +104,7 @@ def test_both_languages_and_letter_paper(pdfs, seed_doc):
 
 
 def test_fetcher_opens_exactly_the_allowed_files(tmp_path):
-    from qadeck.renderers.pdf import Allowed
+    from qadeck.renderers.pdf_engine import Allowed
 
     seen: list[str] = []
     (tmp_path / "ok.png").write_bytes(b"png")

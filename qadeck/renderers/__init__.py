@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from ..atomic import Staging
 
 if TYPE_CHECKING:
+    from ..htmlstore import HtmlStore
     from ..lockfile import Lock
     from ..model import Document
 
@@ -37,6 +38,7 @@ class RenderContext:
     warnings: list[str] = field(default_factory=list)
     strict: bool = False
     staging: Staging = field(default_factory=Staging)
+    html_store: HtmlStore | None = None  # rendered card HTML kept between builds
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

@@ -12,7 +12,6 @@ import functools
 import hashlib
 import html
 import json
-import re
 import sqlite3
 import tempfile
 import time
@@ -22,10 +21,11 @@ from typing import ClassVar
 
 from .. import text as T
 from ..identity import note_guid
-from ..images import images_of, media_name
-from ..markup import pygments_css, render_inline, render_markdown
-from ..model import Card, Document, Section
+from ..lockfile import Entry, Lock
+from ..model import Document
 from . import RenderContext
+from .fragments import unlink
+from .view import CardView, document_view
 
 # The note type is designed once: renaming or adding a field would make Anki create a second
 # note type and skip every existing note on import. `Extra` is spare, for later use.
@@ -54,32 +54,61 @@ def anki_safe(field_html: str) -> str:
     )
 
 
-_XREF = re.compile(r'<a href="[^"]*" class="xref">(.*?)</a>', re.S)
-
-
-def note_fields(card: Card, section: Section, source: str, images: dict) -> list[str]:
-    en = card.translations.get("en")
-    crumbs = " › ".join(html.escape(h) for h in card.headings)
+def note_fields(card: CardView) -> list[str]:
+    c = card.card
+    crumbs = " › ".join(html.escape(h) for h in c.headings)
     values = [
-        render_inline(card.question, images),
-        render_markdown(card.answer, images),
-        render_inline(en.question, images) if en and en.question else "",
-        render_markdown(en.answer, images) if en and en.answer else "",
-        html.escape(card.label),
+        card.question,
+        card.answer,
+        card.question_en,
+        card.answer_en,
+        html.escape(c.label),
         crumbs,
-        html.escape(f"{card.span.path}:{card.span.line}"),
-        html.escape(card.key),
+        html.escape(f"{c.span.path}:{c.span.line}"),
+        html.escape(c.key),
         "",
     ]
-    return [anki_safe(_XREF.sub(r"\1", v)) for v in values]
+    return [anki_safe(unlink(v)) for v in values]
+
+
+class NoteTimes:
+    """When each note last changed, the time Anki compares on import ("update if newer").
+
+    Kept in the lock file beside each card's key (`fields`: a hash of what the note held,
+    `mtime`: when that last changed), and in its `meta` for build-wide things such as the
+    note type; the card-key identity itself is none of this class's business."""
+
+    def __init__(self, lock: Lock, now: int) -> None:
+        self.lock, self.now = lock, now
+
+    def note(self, key: str, fields: str) -> int:
+        """The note's change time: kept while its fields are unchanged, else strictly newer."""
+        e = self.lock.entries.setdefault(key, Entry(key, "", "", ""))
+        if e.fields != fields or not e.mtime:
+            e.mtime = max(self.now, e.mtime + 1)
+            e.fields = fields
+        return e.mtime
+
+    def stamp(self, name: str, fields: str) -> int:
+        """Like `note`, for a build-wide thing such as the Anki note type."""
+        e = self.lock.meta.setdefault(name, {"fields": "", "mtime": 0})
+        if e.get("fields") != fields or not e.get("mtime"):
+            e["mtime"] = max(self.now, int(e.get("mtime", 0)) + 1)
+            e["fields"] = fields
+        return int(e["mtime"])
 
 
 class AnkiRenderer:
+    """The Anki deck (.apkg)."""
+
     name: ClassVar[str] = "anki"
 
     def render(self, doc: Document, ctx: RenderContext) -> list[Path]:
         import genanki
 
+        from ..highlight import pygments_css
+
+        view = document_view(doc, ctx.html_store)
         templates = ctx.templates / "anki"
         css = (templates / "card.css").read_text(encoding="utf-8")
         css += "\n" + pygments_css("default", ".highlight")
@@ -88,9 +117,9 @@ class AnkiRenderer:
         )
         front = (templates / "front.html").read_text(encoding="utf-8")
         back = (templates / "back.html").read_text(encoding="utf-8")
-        now = int(time.time())
+        times = NoteTimes(ctx.lock, int(time.time()))
         model_hash = hashlib.sha1("\x00".join((css, front, back)).encode()).hexdigest()[:16]
-        model_mtime = ctx.lock.stamp("anki-note-type", model_hash, now)
+        model_mtime = times.stamp("anki-note-type", model_hash)
         model = genanki.Model(
             stable_id("qadeck-model", MODEL_NAME),
             MODEL_NAME,
@@ -101,32 +130,34 @@ class AnkiRenderer:
         )
         deck_name = str(doc.options.get("deck") or doc.title)
         namespace = str(doc.options.get("id") or doc.name)
-        images = images_of(doc)
-        media = {media_name(i.path): i.path for i in images.values() if i.path}
         decks = []
         newest = model_mtime
-        for section in doc.sections:
+        for sv in view.sections:
+            section = sv.section
+            assert section is not None
             parts = [deck_name, *section.part]
             if len(doc.sections) > 1 and section.title != parts[-1]:
                 parts.append(section.title)
             name = "::".join(T.tag_part(p).replace("_", " ") if "::" in p else p for p in parts)
             deck = genanki.Deck(stable_id("qadeck-deck", namespace, name), name)
-            for card in section.cards:
-                fields = note_fields(card, section, doc.path, images)
-                fields_hash = hashlib.sha1("\x1f".join(fields + list(card.tags)).encode())
-                mtime = ctx.lock.note_mtime(card.key, fields_hash.hexdigest()[:16], now)
+            for card in sv.cards:
+                c = card.card
+                fields = note_fields(card)
+                fields_hash = hashlib.sha1("\x1f".join(fields + list(c.tags)).encode())
+                mtime = times.note(c.key, fields_hash.hexdigest()[:16])
                 newest = max(newest, mtime)
                 deck.add_note(
                     _Note(
                         model=model,
                         fields=fields,
-                        guid=note_guid(card.namespace or namespace, card.local_key),
-                        tags=list(card.tags),
+                        guid=note_guid(c.namespace or namespace, c.local_key),
+                        tags=list(c.tags),
                         mtime=mtime,
                     )
                 )
             decks.append(deck)
         target = ctx.out_dir / f"{doc.name}.apkg"
+        media = dict(view.card_media)
         _write_package(genanki.Package(decks), media, ctx.staging.stage(target), newest)
         return [target]
 

@@ -1,8 +1,10 @@
-"""Large sheets on every core: runs of whole sections rendered by WeasyPrint in parallel
-processes, joined with pypdf, then `page / pages` stamped from one small overlay document.
+"""The PDF engine: WeasyPrint behind a fetcher that opens only what the build resolved, and
+large sheets on every core.
 
-Each run's PDF is cached (`cache.cache_dir`), keyed by its HTML and the files it shows:
-after editing one card only that card's run is rendered again."""
+Large sheets are runs of whole sections rendered in parallel processes, joined with pypdf,
+then `page / pages` stamped from one small overlay document. Each run's PDF is cached
+(`cache.cache_dir`), keyed by its HTML and the files it shows: after editing one card only
+that card's run is rendered again."""
 
 from __future__ import annotations
 
@@ -12,13 +14,67 @@ import json
 import multiprocessing as mp
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import RenderContext
 
 if TYPE_CHECKING:
-    from .pdf import Allowed
+    from .view import DocumentView
+
+
+class RemoteFetchRefused(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What the PDF may open: exactly the images the model resolved, and our templates."""
+
+    files: frozenset[Path]
+    roots: tuple[Path, ...]
+
+    @classmethod
+    def of(cls, view: DocumentView, ctx: RenderContext) -> Allowed:
+        files = frozenset(Path(p).resolve() for p in view.media.values())
+        return cls(files, ((ctx.templates / "pdf").resolve(),))
+
+    def __contains__(self, path: Path) -> bool:
+        return path in self.files or any(path.is_relative_to(r) for r in self.roots)
+
+
+def local_fetcher(allowed: Allowed, warn):
+    """A WeasyPrint URL fetcher that opens only `allowed` files (and data: URIs): an SVG's
+    `xlink:href`, a stylesheet's `url()` or any other reference to something else is
+    refused with a warning, never read."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnly(URLFetcher):
+        def fetch(self, url: str, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            local = scheme == "file" and not urlsplit(url).netloc
+            if local and Path(unquote(urlsplit(url).path)).resolve() in allowed:
+                return super().fetch(url, headers)
+            warn(f"pdf: refused to fetch {url[:120]}")
+            raise RemoteFetchRefused(url)
+
+    return LocalOnly(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+
+def write_pdf(html_text: str, target: Path, ctx: RenderContext, allowed: Allowed) -> None:
+    """Render the page for `target` (staged); nothing outside `allowed` is ever opened."""
+    from weasyprint import HTML
+
+    fetcher = local_fetcher(allowed, ctx.warn)
+    base = ctx.source.parent.resolve().as_uri() + "/"
+    document = HTML(string=html_text, base_url=base, url_fetcher=fetcher)
+    document.write_pdf(ctx.staging.stage(target))
+
 
 OVERLAY = """<!doctype html><html><head><meta charset="utf-8"><style>
 @page {{ size: {paper}; margin: 13mm 10mm 12mm 10mm;
@@ -33,8 +89,6 @@ _JOB: dict = {}
 def _render(index: int) -> tuple[bytes, list[str]]:
     """Runs in a worker (forked: it inherits `_JOB`)."""
     from weasyprint import HTML
-
-    from .pdf import local_fetcher
 
     warnings: list[str] = []
     fetcher = local_fetcher(_JOB["allowed"], warnings.append)

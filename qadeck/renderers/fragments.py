@@ -1,0 +1,83 @@
+"""The rewrites each output makes to the shared card HTML, one home each.
+
+markup.py renders every card once, the same for all outputs: links to other notes marked
+`class="xref"`, images pointing at flat media names, math as `\\(…\\)`/`\\[…\\]`. Each output
+then applies the few rewrites below that it needs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import unquote
+
+_XREF = re.compile(r'<a href="([^"]*)" class="xref">(.*?)</a>', re.S)
+_MATH = re.compile(r'<(span|div) class="math">\\([(\[])(.*?)\\([)\]])</\1>', re.S)
+_IMG_SRC = re.compile(r'<img src="([^"]*)"')
+
+
+def unlink(fragment: str) -> str:
+    """Links to other notes become their text (the deck and the sheet have no such target)."""
+    return _XREF.sub(r"\2", fragment) if 'class="xref"' in fragment else fragment
+
+
+def link_sections(fragment: str, anchors: Mapping[str, str]) -> str:
+    """A link to another note of the page points at its section; otherwise plain text.
+    `anchors` maps a file's path without suffix (and its bare name), casefolded, to the
+    anchor of its first section."""
+    if 'class="xref"' not in fragment:
+        return fragment
+
+    def swap(m: re.Match) -> str:
+        target = unquote(html.unescape(m.group(1))).split("#", 1)[0]
+        target = re.sub(r"^(\./)+", "", target)
+        target = re.sub(r"\.(md|markdown)$", "", target, flags=re.I)
+        for name in (target, Path(target).name):
+            anchor = anchors.get(name.casefold())
+            if anchor:
+                return f'<a href="#{anchor}" class="xref">{m.group(2)}</a>'
+        return f'<span class="xref">{m.group(2)}</span>'
+
+    return _XREF.sub(swap, fragment)
+
+
+def swap_images(fragment: str, urls: Mapping[str, str], missing: str | None = None) -> str:
+    """Each `<img src="name">` (a flat media name) pointed at `urls[name]`; an unknown name
+    becomes `missing`, or stays as it is when `missing` is None."""
+    if "<img " not in fragment:
+        return fragment
+
+    def swap(m: re.Match) -> str:
+        name = html.unescape(m.group(1))
+        if name in urls:
+            return f'<img src="{html.escape(urls[name])}"'
+        return m.group(0) if missing is None else f'<img src="{missing}"'
+
+    return _IMG_SRC.sub(swap, fragment)
+
+
+def math_as_tex(fragment: str) -> str:
+    """Formulas printed as their TeX source (for outputs with no math engine)."""
+    if 'class="math"' not in fragment:
+        return fragment
+    return _MATH.sub(lambda m: f'<{m.group(1)} class="math">{m.group(3)}</{m.group(1)}>', fragment)
+
+
+def math_as_mathml(fragment: str) -> str:
+    """Formulas as MathML, which browsers draw with no script or font download; TeX the
+    converter cannot read stays as source."""
+    if 'class="math"' not in fragment:
+        return fragment
+    from latex2mathml.converter import convert
+
+    def swap(m: re.Match) -> str:
+        tex = html.unescape(m.group(3))
+        display = "block" if m.group(2) == "[" else "inline"
+        try:
+            return convert(tex, display=display)
+        except Exception:  # noqa: BLE001 - any TeX the converter cannot read stays as source
+            return f'<code class="math">{html.escape(tex)}</code>'
+
+    return _MATH.sub(swap, fragment)
