@@ -9,8 +9,6 @@ from pathlib import Path
 
 import click
 
-OUTPUTS = ("anki", "pdf", "html")
-
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM (sent by `timeout`, `kill`, `docker stop`), handled like Ctrl-C."""
@@ -52,6 +50,7 @@ def _common(f):
 
 
 def _build_options(f):
+    """What every output command takes; each renderer adds its own options (`Option`)."""
     f = click.option(
         "--out",
         "out_dir",
@@ -71,31 +70,70 @@ def _build_options(f):
         is_flag=True,
         help="Show added, changed, renamed and removed cards; write nothing.",
     )(f)
-    f = click.option(
-        "--mode",
-        type=click.Choice(["sheet", "quiz"]),
-        default="sheet",
-        show_default=True,
-        help="PDF: answers under questions, or a quiz with an answer key at the end.",
-    )(f)
-    f = click.option(
-        "--lang",
-        type=click.Choice(["zh", "en", "both"]),
-        default="zh",
-        show_default=True,
-        help="PDF: which language to print.",
-    )(f)
-    f = click.option(
-        "--paper",
-        type=click.Choice(["a4", "letter"]),
-        default="a4",
-        show_default=True,
-        help="PDF: paper size.",
-    )(f)
     return f
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Outputs(click.Group):
+    """A command for every registered renderer (built-ins and the `qadeck.renderers` entry
+    points), made when asked for, and `all` for every one of them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from .renderers import registry
+
+        return sorted({*super().list_commands(ctx), *registry(), "all"})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None:
+            return command
+        from .renderers import registry
+
+        names = list(registry())
+        if name == "all":
+            return _output_command("all", names, f"Build every output: {', '.join(names)}.")
+        return _output_command(name, [name], None) if name in names else None
+
+
+def _output_command(command: str, names: list[str], help_text: str | None) -> click.Command:
+    from .renderers import RendererMissing, options_of, renderer_class
+
+    try:
+        classes = [renderer_class(n) for n in names]
+    except RendererMissing as e:
+        problem = str(e)
+
+        def broken(**_) -> None:
+            raise BuildError([f"error: {problem}"])
+
+        return click.Command(command, callback=broken, help=f"(unavailable: {problem})")
+    options: dict[str, click.Option] = {}
+    for cls in classes:
+        for o in options_of(cls):
+            options.setdefault(
+                o.name,
+                click.Option(
+                    [f"--{o.name}"],
+                    type=click.Choice(list(o.choices)),
+                    default=o.default,
+                    show_default=True,
+                    help=o.help,
+                ),  # fmt: skip
+            )
+
+    def run(sources, strict, out_dir, templates, dry_run, **chosen) -> None:
+        _build(sources, names, Path(out_dir), strict, dry_run, chosen, templates)
+
+    run.__doc__ = help_text or _first_line(classes[0].__doc__) or f"Build the {command} output."
+    made = click.command(command)(_common(_build_options(run)))
+    made.params.extend(options.values())
+    return made
+
+
+def _first_line(doc: str | None) -> str:
+    return (doc or "").strip().split("\n", 1)[0]
+
+
+@click.group(cls=Outputs, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="qadeck")
 def cli() -> None:
     """Compile Markdown interview notes into an Anki deck, a PDF cheat-sheet and an HTML page."""
@@ -139,23 +177,6 @@ def check(sources: tuple[str, ...], strict: bool, as_json: bool, decisions: bool
         missing = [m for d in docs for m in missing_translations(d.doc)]
         if missing:
             raise BuildError(missing)
-
-
-def _output_command(names: tuple[str, ...], help_text: str):
-    @_common
-    @_build_options
-    def command(sources, strict, out_dir, templates, dry_run, mode, lang, paper) -> None:
-        options = {"mode": mode, "lang": lang, "paper": paper}
-        _build(sources, list(names), Path(out_dir), strict, dry_run, options, templates)
-
-    command.__doc__ = help_text
-    return command
-
-
-cli.command("anki")(_output_command(("anki",), "Build the Anki deck (.apkg)."))
-cli.command("pdf")(_output_command(("pdf",), "Build the PDF cheat-sheet."))
-cli.command("html")(_output_command(("html",), "Build the bilingual HTML page."))
-cli.command("all")(_output_command(OUTPUTS, "Build the deck, the PDF and the page."))
 
 
 @cli.command()
@@ -263,7 +284,10 @@ def _build(
 @contextlib.contextmanager
 def _progress(loaded, names: list[str]):
     """A progress bar for builds likely to take over a second, on a terminal only."""
-    slow = "pdf" in names or len(loaded.doc.cards) > 500
+    from .renderers import renderer_class
+
+    apart = any(getattr(renderer_class(n), "runs_apart", False) for n in names)
+    slow = apart or len(loaded.doc.cards) > 500
     if not (slow and sys.stderr.isatty()):
         yield None
         return

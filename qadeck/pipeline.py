@@ -11,7 +11,7 @@ from .identity import Plan, check_unique, record, resolve
 from .lockfile import Lock, lock_path
 from .model import Diagnostic, Document, Span
 from .parse import parse_file
-from .renderers import RenderContext, get_renderer
+from .renderers import RenderContext, get_renderer, renderer_class
 
 
 @dataclass
@@ -123,12 +123,13 @@ def build(
     store.open(store_path)
     background = None
     try:
-        if len(names) > 1 and "pdf" in names and hasattr(os, "fork"):
+        apart = next((n for n in names if getattr(renderer_class(n), "runs_apart", False)), None)
+        if len(names) > 1 and apart and hasattr(os, "fork"):
             from .concurrent import Background
 
             document_view(loaded.doc, store)  # built once, inherited by the forked renderer
-            background = Background(loaded.doc, ctx, "pdf")
-            names = [n for n in names if n != "pdf"]
+            background = Background(loaded.doc, ctx, apart)
+            names = [n for n in names if n != apart]
         for name in names:
             get_renderer(name).render(loaded.doc, ctx)
             if progress:
@@ -137,7 +138,7 @@ def build(
             background.join(ctx)
             background = None
             if progress:
-                progress("pdf")
+                progress(apart)
         for part in loaded.files:
             record(part.lock, part.doc, part.plan)
             part.lock.stage(ctx.staging)

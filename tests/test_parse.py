@@ -223,9 +223,19 @@ def test_usage_error_exits_2():
 
 
 def test_every_command_has_help():
-    for name, command in cli.commands.items():
-        assert command.help, name
+    import click
+
+    ctx = click.Context(cli)
+    names = cli.list_commands(ctx)
+    assert {"anki", "pdf", "html", "all", "check", "plan", "merge-lock"} <= set(names)
+    for name in names:
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.help, name
         assert CliRunner().invoke(cli, [name, "--help"]).exit_code == 0
+    pdf_help = CliRunner().invoke(cli, ["pdf", "--help"]).output
+    assert "--mode" in pdf_help and "--paper" in pdf_help
+    assert "--mode" not in CliRunner().invoke(cli, ["anki", "--help"]).output
+    assert "--lang" in CliRunner().invoke(cli, ["all", "--help"]).output
 
 
 def test_check_strict_fails_on_missing_translations(tmp_path):

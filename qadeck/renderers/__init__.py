@@ -1,8 +1,12 @@
 """The renderer interface and registry: one module per output, loaded only when used.
 
-A renderer is any class with a `name` and a `render(doc, ctx)` that writes its files and
-returns their paths. Built-ins are listed below; third parties add theirs through the
-`qadeck.renderers` entry-point group (`name = "package.module:Class"`).
+A renderer is any class with a `name` and a `render(doc, ctx)` that writes its files through
+`ctx.staging` and returns their paths. It may declare `options` (command-line choices, given
+to it in `ctx.options`) and `runs_apart` (slow: `all` renders it in a forked process beside
+the others); its docstring's first line is its command's help. Built-ins are listed
+below; third parties add theirs through the `qadeck.renderers` entry-point group
+(`name = "package.module:Class"`). The command line offers one command per registered
+renderer, and `all` runs them all.
 """
 
 from __future__ import annotations
@@ -44,10 +48,24 @@ class RenderContext:
         self.warnings.append(message)
 
 
+@dataclass(frozen=True)
+class Option:
+    """A choice a renderer offers on the command line: `--name VALUE`, one of `choices`."""
+
+    name: str
+    choices: tuple[str, ...]
+    default: str
+    help: str
+
+
 class Renderer(Protocol):
     name: ClassVar[str]
 
     def render(self, doc: Document, ctx: RenderContext) -> list[Path]: ...
+
+
+def options_of(renderer: type) -> tuple[Option, ...]:
+    return tuple(getattr(renderer, "options", ()))
 
 
 class RendererMissing(LookupError):
@@ -64,15 +82,17 @@ def registry() -> dict[str, str]:
     return found
 
 
-def get_renderer(name: str) -> Renderer:
+def renderer_class(name: str) -> type:
     target = BUILTIN.get(name) or registry().get(name)
     if target is None:
         raise RendererMissing(f"no renderer named {name!r} (known: {', '.join(registry())})")
     module_name, _, cls_name = target.partition(":")
     try:
         module = importlib.import_module(module_name)
-    except ModuleNotFoundError as e:
-        if e.name and module_name.startswith(e.name):
-            raise RendererMissing(f"the {name} renderer is not available yet") from None
-        raise
-    return getattr(module, cls_name)()
+        return getattr(module, cls_name)
+    except (ImportError, AttributeError) as e:
+        raise RendererMissing(f"the {name} renderer ({target}) cannot be loaded: {e}") from None
+
+
+def get_renderer(name: str) -> Renderer:
+    return renderer_class(name)()

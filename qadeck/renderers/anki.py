@@ -99,7 +99,7 @@ class NoteTimes:
 
 
 class AnkiRenderer:
-    """The Anki deck (.apkg)."""
+    """Build the Anki deck (.apkg)."""
 
     name: ClassVar[str] = "anki"
 

@@ -27,7 +27,7 @@ def _data_uri(path: str) -> str:
 
 
 class HtmlRenderer:
-    """The bilingual HTML page."""
+    """Build the bilingual HTML page."""
 
     name: ClassVar[str] = "html"
 

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from ..errors import SourceError
 from ..model import Diagnostic, Document, Span
-from . import RenderContext
+from . import Option, RenderContext
 from .fragments import math_as_tex, swap_images, unlink
 from .pdf_engine import Allowed, write_parallel, write_pdf
 from .templating import css_string, environment, trusted
@@ -48,9 +48,20 @@ def changed_date(path: Path) -> str:
 
 
 class PdfRenderer:
-    """The printable cheat-sheet (or quiz)."""
+    """Build the PDF cheat-sheet."""
 
     name: ClassVar[str] = "pdf"
+    runs_apart: ClassVar[bool] = True  # seconds of layout: a forked process, beside the others
+    options: ClassVar[tuple[Option, ...]] = (
+        Option(
+            "mode",
+            ("sheet", "quiz"),
+            "sheet",
+            "PDF: answers under questions, or a quiz with an answer key at the end.",
+        ),
+        Option("lang", ("zh", "en", "both"), "zh", "PDF: which language to print."),
+        Option("paper", ("a4", "letter"), "a4", "PDF: paper size."),
+    )
 
     def render(self, doc: Document, ctx: RenderContext) -> list[Path]:
         mode = ctx.options.get("mode", "sheet")
