@@ -54,7 +54,7 @@ test: $(STAMP) $(SYS)
 	$(PY) -m pytest
 
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=long $(PY) -m pytest tests/test_fuzz.py tests/test_fastblock.py tests/test_markup.py
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest tests/test_fuzz.py tests/test_fastblock.py tests/test_markup.py tests/test_linear_time.py
 
 bench: $(STAMP) $(SYS)
 	@command -v pandoc >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq pandoc >/dev/null; } || echo "pandoc missing: the pandoc comparison is skipped"
