@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import sys
 from pathlib import Path
 
 import click
+
+from . import __version__
 
 
 class Terminated(KeyboardInterrupt):
@@ -35,7 +38,9 @@ class BuildError(click.ClickException):
 def _templates_dir(chosen: str | None) -> Path:
     """Ours, unless the user names a folder: a `templates/` folder that happens to be in the
     working directory (Obsidian vaults have one) is never picked up, since templates are code."""
-    return Path(chosen) if chosen else Path(__file__).resolve().parent.parent / "templates"
+    from .assets import default_templates
+
+    return Path(chosen) if chosen else default_templates()
 
 
 def _warn(lines) -> None:
@@ -44,7 +49,7 @@ def _warn(lines) -> None:
 
 
 def _common(f):
-    f = click.argument("sources", nargs=-1, required=True, type=click.Path())(f)
+    f = click.argument("sources", nargs=-1, type=click.Path())(f)
     f = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(f)
     return f
 
@@ -121,7 +126,28 @@ def _output_command(command: str, names: list[str], help_text: str | None) -> cl
             )
 
     def run(sources, strict, out_dir, templates, dry_run, **chosen) -> None:
-        _build(sources, names, Path(out_dir), strict, dry_run, chosen, templates)
+        from click.core import ParameterSource
+
+        here = click.get_current_context()
+
+        def given(param: str) -> bool:
+            return here.get_parameter_source(param) is not ParameterSource.DEFAULT
+
+        config, sources = _with_config(sources)
+        run_names = names
+        if config is not None:
+            if not given("out_dir"):
+                out_dir = str(config.root / config.out)
+            if not templates and config.templates:
+                templates = str(config.root / config.templates)
+                if not Path(templates).is_dir():
+                    raise BuildError([f"{config.path}: error: no templates folder {templates}"])
+            for key, value in config.pdf.items():
+                if key in chosen and not given(key):
+                    chosen[key] = value
+            if command == "all" and config.outputs:
+                run_names = [n for n in config.outputs if n in names]
+        _build(sources, run_names, Path(out_dir), strict, dry_run, chosen, templates, config)
 
     run.__doc__ = help_text or _first_line(classes[0].__doc__) or f"Build the {command} output."
     made = click.command(command)(_common(_build_options(run)))
@@ -134,7 +160,7 @@ def _first_line(doc: str | None) -> str:
 
 
 @click.group(cls=Outputs, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="qadeck")
+@click.version_option(__version__, prog_name="qadeck")
 def cli() -> None:
     """Compile Markdown interview notes into an Anki deck, a PDF cheat-sheet and an HTML page."""
 
@@ -147,7 +173,8 @@ def check(sources: tuple[str, ...], strict: bool, as_json: bool, decisions: bool
     """Parse SOURCES, cross-check them and print a summary."""
     from .report import check_report
 
-    units = _run(lambda: _load_all(sources, strict))
+    config, sources = _with_config(sources)
+    units = _run(lambda: _load_all(sources, strict, config))
     docs = [f for u in units for f in (u.files or [u])]
     if as_json:
         import json
@@ -185,7 +212,8 @@ def plan(sources: tuple[str, ...], strict: bool) -> None:
     """Show which cards were added, changed, renamed or removed since the last build."""
     from .report import plan_report
 
-    for unit in _run(lambda: _load_all(sources, strict)):
+    config, sources = _with_config(sources)
+    for unit in _run(lambda: _load_all(sources, strict, config)):
         for loaded in unit.files or [unit]:
             click.echo(plan_report(loaded.doc, loaded.plan))
 
@@ -231,14 +259,55 @@ def merge_lock(files: tuple[str, ...], driver: bool) -> None:
         click.echo(f"{path}: merged both sides ({len(merged.entries)} cards); `git add` it")
 
 
-def _load_all(sources, strict: bool):
+@cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False))
+@click.option("--title", default="", help="The notes' title (default: the folder's name).")
+def init(folder: str, title: str) -> None:
+    """Make FOLDER a notes repository: qadeck.toml, a sample note, .gitignore and a README."""
+    from .starter import create
+
+    made = _run(lambda: create(Path(folder), title))
+    for path in made:
+        click.echo(f"created {path}")
+    where = "" if Path(folder).resolve() == Path.cwd().resolve() else f"cd {folder} && "
+    click.echo(f"next: {where}qadeck all   (then import dist/*.apkg into Anki)")
+
+
+def _with_config(sources: tuple[str, ...]):
+    """The notes repository's config (qadeck.toml, found from the first source or from here)
+    and the sources to build: those given, with the notes root standing for the sources its
+    config names; none given, the config's."""
+    from .config import find, load
+
+    if sources and not Path(sources[0]).exists():
+        return None, list(sources)  # reported as missing
+    found = find(Path(sources[0]) if sources else Path.cwd())
+    if found is None:
+        if not sources:
+            raise click.UsageError(
+                "no SOURCES, and no qadeck.toml here or above: name the notes to build, "
+                "or make a notes repository with `qadeck init`"
+            )
+        return None, list(sources)
+    config = _run(lambda: load(found))
+    chosen: list[str] = []
+    for s in sources or (str(config.root),):
+        if Path(s).resolve() == config.root.resolve():
+            chosen += [str(p) for p in config.source_paths()]
+        else:
+            chosen.append(s)
+    return config, chosen
+
+
+def _load_all(sources, strict: bool, config=None):
     from .errors import SourceError
     from .pipeline import check_identities, expand_sources, load
 
+    listed = tuple(p.resolve() for p in config.source_paths()) if config else ()
     loaded, problems = [], []
-    for path in expand_sources(list(sources)):
+    for path in expand_sources(list(sources), listed):
         try:
-            loaded.append(load(path, strict))
+            loaded.append(load(path, strict, config=config))
         except SourceError as e:
             problems.extend(e.diagnostics)
     if problems:
@@ -248,7 +317,14 @@ def _load_all(sources, strict: bool):
 
 
 def _build(
-    sources, names, out_dir: Path, strict: bool, dry_run: bool, options: dict, chosen=None
+    sources,
+    names,
+    out_dir: Path,
+    strict: bool,
+    dry_run: bool,
+    options: dict,
+    chosen=None,
+    config=None,
 ) -> None:
     from .identity import exclusive
     from .pipeline import build, expand_sources
@@ -258,12 +334,14 @@ def _build(
     # would cost a third of the run. The process is about to end anyway.
     gc.disable()
     templates = _templates_dir(chosen)
-    paths = _run(lambda: expand_sources(list(sources)))
+    listed = tuple(p.resolve() for p in config.source_paths()) if config else ()
+    paths = _run(lambda: expand_sources(list(sources), listed))
+    root = config.root.resolve() if config else None
     with contextlib.ExitStack() as held:
         # Every source is loaded (and cross-checked) before anything is written.
         for path in sorted({p.resolve() for p in paths}, key=str):  # one order: no deadlock
             held.enter_context(exclusive(path))
-        units = _run(lambda: _load_all(sources, strict))
+        units = _run(lambda: _load_all(sources, strict, config))
         for loaded in units:
             _warn(loaded.doc.warnings)
             if dry_run:
@@ -272,7 +350,9 @@ def _build(
                 continue
             with _progress(loaded, names) as step:
                 written, ctx = _run(
-                    lambda lo=loaded: build(lo, names, out_dir, templates, options, strict, step)
+                    lambda lo=loaded: build(
+                        lo, names, out_dir, templates, options, strict, step, root
+                    )
                 )
             _warn(ctx.warnings)
             for line in removed_report(loaded.plan, loaded.doc):
@@ -330,4 +410,14 @@ def main() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _on_sigterm)
-    cli(prog_name="qadeck")
+    try:
+        cli(prog_name="qadeck")
+    except Exception as e:  # noqa: BLE001 - a bug of ours: one clear line, not a traceback
+        if os.environ.get("QADECK_DEBUG"):
+            raise
+        click.echo(
+            f"error: qadeck failed unexpectedly ({type(e).__name__}: {e}); nothing was "
+            "written. Run again with QADECK_DEBUG=1 to see where, and please report it",
+            err=True,
+        )
+        sys.exit(1)

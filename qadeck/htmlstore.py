@@ -74,7 +74,9 @@ class HtmlStore:
 
 @lru_cache(maxsize=8)
 def _images_signature(images: Mapping[str, Image]) -> str:
-    return repr(sorted((src, image.path) for src, image in images.items()))
+    from .images import media_name
+
+    return repr(sorted((src, i.path and media_name(i.path)) for src, i in images.items()))
 
 
 @lru_cache(maxsize=1)

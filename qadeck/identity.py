@@ -196,7 +196,7 @@ def check_unique(files: list[tuple[Path, Document]]) -> None:
                 problems.append(
                     Diagnostic(
                         "error",
-                        Span(doc.path, 1, 1),
+                        Span(doc.path, 0),
                         f"Anki namespace {ns!r} (its {why}) is also the namespace of "
                         f"{first[1].path}: their cards would share Anki note ids and swap "
                         f"review history. Give one of them its own `id:` in the front matter "

@@ -6,6 +6,7 @@ import hashlib
 import html
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -23,16 +24,27 @@ _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.I)
 
 
 def media_name(path: str) -> str:
-    """A flat, unique file name for a local image: `<hash>-<name>`."""
+    """A flat, unique file name for a local image: `<hash of its bytes>-<name>`. From the
+    content, not the place: the same notes give the same names wherever they are built."""
     p = Path(path)
-    digest = hashlib.sha1(str(p).encode()).hexdigest()[:10]
+    try:
+        st = p.stat()
+        digest = _content_digest(str(p), st.st_size, st.st_mtime_ns)
+    except OSError:
+        digest = hashlib.sha1(str(p).encode()).hexdigest()[:10]
     stem = re.sub(r"[^\w.\-]+", "_", p.name)[-60:]
     return f"{digest}-{stem}"
 
 
+@lru_cache(maxsize=4096)
+def _content_digest(path: str, size: int, mtime_ns: int) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha1").hexdigest()[:10]
+
+
 # The alt text stops at the next `![`, so an unclosed one is scanned once, not once per image.
 MD_IMAGE = re.compile(
-    r"!\[(?:(?!!\[)[^\]\\\n]|\\(?!!\[).)*+\]\(\s*+(?:<([^>\n]*+)>|((?:[^\s()]|\([^\s()]*+\))++))"
+    r"!\[(?:(?!!\[)[^\]\\\n]|\\(?!!\[).)*+\]\(\s*+(?:<([^<>\n]*+)>|((?:[^\s()]|\([^\s()]*+\))++))"
 )
 _FENCE = re.compile(r"^\s*(```|~~~)")
 

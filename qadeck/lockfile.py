@@ -58,11 +58,11 @@ class Lock:
         except (OSError, UnicodeDecodeError) as e:
             raise _damaged(path, e) from None
         if has_conflict(text):
-            raise SourceError([Diagnostic("error", Span(str(path), 1, 1), _conflict_advice(path))])
+            raise SourceError([Diagnostic("error", Span(str(path), 0), _conflict_advice(path))])
         try:
             return from_data(path, json.loads(text))
         except NewerLock as e:
-            raise SourceError([Diagnostic("error", Span(str(path), 1, 1), str(e))]) from None
+            raise SourceError([Diagnostic("error", Span(str(path), 0), str(e))]) from None
         except (ValueError, KeyError, TypeError, RecursionError, OverflowError) as e:
             raise _damaged(path, e) from None
 
@@ -236,4 +236,4 @@ def _damaged(path: Path, e: Exception) -> SourceError:
         f"(`git checkout -- {path}`) or delete it to start afresh: cards then get new "
         "ids and Anki treats them as new notes"
     )
-    return SourceError([Diagnostic("error", Span(str(path), 1, 1), message)])
+    return SourceError([Diagnostic("error", Span(str(path), 0), message)])

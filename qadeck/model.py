@@ -47,14 +47,14 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
 
 @dataclass(frozen=True, order=True)
 class Span:
-    """A place in a source file; line and col are 1-based."""
+    """A place in a source file; line and col are 1-based. Line 0: the file as a whole."""
 
     path: str
     line: int
     col: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}"
+        return f"{self.path}:{self.line}:{self.col}" if self.line else self.path
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,8 @@ class Section:
     notes: str = ""
     translations: FrozenMap[str, Translation] = field(default_factory=FrozenMap)
     part: tuple[str, ...] = ()  # folder builds: the sub-folders and file title it comes from
+    part_deck: tuple[str, ...] = ()  # the same with the file's `deck:` (its Anki subdeck)
+    part_en: tuple[str, ...] = ()  # the same with the file's `title_en:`
 
 
 @dataclass(frozen=True)

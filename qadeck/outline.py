@@ -128,7 +128,7 @@ class OutlineBuilder:
         sections = [s for s in sections if s.cards]
         sections = self.unique_slugs(sections)
         if not sections or not any(s.cards for s in sections):
-            self.diags.warning(1, 1, "no question cards found in this file")
+            self.diags.warning(0, 1, "no question cards found in this file")
         glossary = find_terms(self.prose_lines(), self.path)
         return Document(
             path=self.path,

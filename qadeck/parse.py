@@ -50,7 +50,7 @@ def decode_source(data: bytes, path: str, diags: Diagnostics | None = None) -> s
         if data.startswith(bom):
             message = f"the file is {name} (it starts with a {name} byte-order mark)"
             message += "; save it as UTF-8"
-            raise SourceError([_diag(path, 1, 1, message)])
+            raise SourceError([_diag(path, 0, 1, message)])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -114,13 +114,21 @@ def _diag(path: str, line: int, col: int, message: str) -> Diagnostic:
     return Diagnostic("error", Span(path, line, col), message)
 
 
-def parse_file(path: str | Path, display: str | None = None, root: Path | None = None) -> Document:
-    """Read and parse one Markdown file; `display` is the path shown in messages."""
+def parse_file(
+    path: str | Path,
+    display: str | None = None,
+    root: Path | None = None,
+    defaults: dict[str, Any] | None = None,
+) -> Document:
+    """Read and parse one Markdown file; `display` is the path shown in messages;
+    `defaults` are front-matter values the file's own front matter overrides."""
     p = Path(path)
     shown = display or str(path)
     diags = Diagnostics(shown)
     text = decode_source(read_source(p, shown), shown, diags)
-    return parse_text(text, shown, base_dir=p.parent, name=p.stem, root=root, diags=diags)
+    return parse_text(
+        text, shown, base_dir=p.parent, name=p.stem, root=root, diags=diags, defaults=defaults
+    )
 
 
 def read_source(p: Path, shown: str) -> bytes:
@@ -133,7 +141,7 @@ def read_source(p: Path, shown: str) -> bytes:
             f"the file is {size} MB; qadeck reads sources up to {MAX_BYTES // 2**20} MB: "
             "split it into several files (a folder of them works)"
         )
-        return SourceError([_diag(shown, 1, 1, message)])
+        return SourceError([_diag(shown, 0, 1, message)])
 
     try:
         st = p.stat()
@@ -142,11 +150,11 @@ def read_source(p: Path, shown: str) -> bytes:
         mode = st.st_mode
         if not stat.S_ISREG(mode):
             kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-            raise SourceError([_diag(shown, 1, 1, f"{kind}: a source must be a Markdown file")])
+            raise SourceError([_diag(shown, 0, 1, f"{kind}: a source must be a Markdown file")])
         with open(p, "rb") as f:
             data = f.read(MAX_BYTES + 1)
     except OSError as e:
-        raise SourceError([_diag(shown, 1, 1, f"cannot read: {e.strerror}")]) from None
+        raise SourceError([_diag(shown, 0, 1, f"cannot read: {e.strerror}")]) from None
     if len(data) > MAX_BYTES:
         raise too_big(f"over {MAX_BYTES // 2**20}")
     return data
@@ -160,6 +168,7 @@ def parse_text(
     name: str | None = None,
     root: Path | None = None,
     diags: Diagnostics | None = None,
+    defaults: dict[str, Any] | None = None,
 ) -> Document:
     """Parse Markdown text into a Document, or raise SourceError listing every problem."""
     diags = diags or Diagnostics(path)
@@ -170,6 +179,7 @@ def parse_text(
     if tokens is None:
         tokens = block_parser().parse(source)
     options, body_tokens = _front_matter(tokens, diags)
+    options = {**(defaults or {}), **options}
     check_fences(body_tokens, lines, diags)
     blocks = to_blocks(body_tokens, lines)
     tree = heading_tree(blocks)
@@ -227,7 +237,13 @@ def _front_matter(tokens: list[Token], diags: Diagnostics) -> tuple[dict[str, An
         line = (mark.line + 2) if mark else 1
         col = (mark.column + 1) if mark else 1
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        diags.error(line, col, f"invalid YAML front matter: {problem}")
+        message = f"invalid YAML front matter: {problem}"
+        if "mapping values" in problem:
+            message += (
+                "; a value with a colon needs quotes, e.g. "
+                'title_en: "RL for LLMs: Interview Questions"'
+            )
+        diags.error(line, col, message)
         return {}, tokens[1:]
     if not isinstance(data, dict):
         diags.error(2, 1, "front matter must be a mapping of `key: value` lines")

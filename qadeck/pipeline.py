@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import SourceError
 from .identity import Plan, check_unique, record, resolve
 from .lockfile import Lock, lock_path
+
+if TYPE_CHECKING:
+    from .config import Config
 from .model import Diagnostic, Document, Span
 from .parse import parse_file
 from .renderers import RenderContext, get_renderer, renderer_class
@@ -29,45 +33,60 @@ FOLDER_LOCK = ".qadeck-lock.json"
 LOCK_SUFFIX = ".qadeck-lock.json"
 
 
-def expand_sources(sources: list[str]) -> list[Path]:
-    """Check that every source exists; files and folders are kept as given."""
-    missing = [s for s in sources if not Path(s).exists()]
-    if missing:
-        raise SourceError(
-            [Diagnostic("error", Span(s, 1, 1), "no such file or folder") for s in missing]
-        )
+MARKDOWN = (".md", ".markdown")
+
+
+def expand_sources(sources: list[str], listed: tuple[Path, ...] = ()) -> list[Path]:
+    """Check that every source exists and is Markdown (a file with another ending only when
+    the notes' qadeck.toml lists it); files and folders are kept as given."""
+    problems = []
+    for s in sources:
+        p = Path(s)
+        if not p.exists():
+            problems.append(Diagnostic("error", Span(s, 0), "no such file or folder"))
+        elif p.is_file() and p.suffix.lower() not in MARKDOWN and p.resolve() not in listed:
+            message = "not a Markdown file (.md or .markdown): rename it, or list it in qadeck.toml"
+            problems.append(Diagnostic("error", Span(s, 0), message))
+    if problems:
+        raise SourceError(problems)
     return [Path(s) for s in sources]
 
 
-def load(source: Path, strict: bool = False, root: Path | None = None) -> Loaded:
-    """Parse a file (or every file of a folder) and resolve card keys against the lock."""
+def load(
+    source: Path, strict: bool = False, root: Path | None = None, config: Config | None = None
+) -> Loaded:
+    """Parse a file (or every file of a folder) and resolve card keys against the lock.
+    `config` (the notes repository's qadeck.toml) gives front-matter defaults and, for a
+    folder, its title."""
     if source.is_dir():
-        return load_folder(source, strict)
-    doc = parse_file(source, display=_display(source), root=root)
+        return load_folder(source, strict, config)
+    defaults = config.defaults() if config else None
+    doc = parse_file(source, display=_display(source), root=root, defaults=defaults)
     if strict and doc.warnings:
-        raise SourceError(doc.warnings)
+        raise SourceError([replace(w, severity="error") for w in doc.warnings])
     lock = Lock.load(lock_path(source))
     doc, plan = resolve(doc, lock)
     return Loaded(doc, lock, plan, source)
 
 
-def load_folder(folder: Path, strict: bool = False) -> Loaded:
+def load_folder(folder: Path, strict: bool = False, config: Config | None = None) -> Loaded:
     """One deck, page and PDF for a folder; each file keeps its own keys and lock file."""
     from .folders import markdown_files, merge_documents
 
     files, problems = [], []
-    paths = markdown_files(folder)
+    at_root = config is not None and folder.resolve() == config.root.resolve()
+    paths = markdown_files(folder, skip_readme=at_root)
     for path in paths:
         try:
-            files.append(load(path, strict, root=folder))
+            files.append(load(path, strict, root=folder, config=config))
         except SourceError as e:
             problems.extend(e.diagnostics)
     if problems:
         raise SourceError(problems)
     check_identities(files)
     if not files:
-        raise SourceError([Diagnostic("error", Span(str(folder), 1, 1), "no Markdown files here")])
-    doc = merge_documents(folder, [f.doc for f in files], paths)
+        raise SourceError([Diagnostic("error", Span(str(folder), 0), "no Markdown files here")])
+    doc = merge_documents(folder, [f.doc for f in files], paths, config)
     new = {(c.span.path, c.key) for f in files for c in f.plan.added}
     plan = Plan(
         added=[c for c in doc.cards if (c.span.path, c.local_key) in new],
@@ -97,6 +116,7 @@ def build(
     options: dict,
     strict: bool = False,
     progress=None,
+    root: Path | None = None,
 ) -> tuple[list[Path], RenderContext]:
     """Run each renderer; the lock is written only after all of them succeeded.
 
@@ -109,6 +129,7 @@ def build(
         source=loaded.source,
         options=dict(options, plan=loaded.plan),
         strict=strict,
+        root=root,
     )
     from .atomic import sweep
     from .cache import cache_dir

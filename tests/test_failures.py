@@ -55,7 +55,7 @@ def test_damaged_lock_stops_the_build_with_advice(workdir):
         lock.write_text(damage, encoding="utf-8")
         result = build_all(workdir)
         assert result.exit_code == 1
-        assert f"{lock}:1:1: error: card lock file is damaged" in result.stderr
+        assert f"{lock}: error: card lock file is damaged" in result.stderr
         assert "git checkout" in result.stderr
         assert lock.read_text(encoding="utf-8") == damage
         assert {k: v for k, v in snapshot(workdir).items() if k != lock.name} == {

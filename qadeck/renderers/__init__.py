@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -43,9 +44,23 @@ class RenderContext:
     strict: bool = False
     staging: Staging = field(default_factory=Staging)
     html_store: HtmlStore | None = None  # rendered card HTML kept between builds
+    root: Path | None = None  # the notes root: paths inside outputs are relative to it
+
+    def relative(self, path: str) -> str:
+        """`path` (as shown in messages) relative to the notes root, as in every output, so
+        the bytes do not depend on the folder the build was started from."""
+        return _relative(path, str(self.root or self.source.resolve().parent))
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+
+@lru_cache(maxsize=8192)
+def _relative(path: str, root: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
 
 
 @dataclass(frozen=True)

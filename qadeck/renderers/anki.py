@@ -54,7 +54,8 @@ def anki_safe(field_html: str) -> str:
     )
 
 
-def note_fields(card: CardView) -> list[str]:
+def note_fields(card: CardView, source: str) -> list[str]:
+    """The note's fields; `source` is the card's file relative to the notes root."""
     c = card.card
     crumbs = " › ".join(html.escape(h) for h in c.headings)
     values = [
@@ -64,7 +65,7 @@ def note_fields(card: CardView) -> list[str]:
         card.answer_en,
         html.escape(c.label),
         crumbs,
-        html.escape(f"{c.span.path}:{c.span.line}"),
+        html.escape(f"{source}:{c.span.line}"),
         html.escape(c.key),
         "",
     ]
@@ -135,14 +136,14 @@ class AnkiRenderer:
         for sv in view.sections:
             section = sv.section
             assert section is not None
-            parts = [deck_name, *section.part]
+            parts = [deck_name, *(section.part_deck or section.part)]
             if len(doc.sections) > 1 and section.title != parts[-1]:
                 parts.append(section.title)
             name = "::".join(T.tag_part(p).replace("_", " ") if "::" in p else p for p in parts)
             deck = genanki.Deck(stable_id("qadeck-deck", namespace, name), name)
             for card in sv.cards:
                 c = card.card
-                fields = note_fields(card)
+                fields = note_fields(card, ctx.relative(c.span.path))
                 fields_hash = hashlib.sha1("\x1f".join(fields + list(c.tags)).encode())
                 mtime = times.note(c.key, fields_hash.hexdigest()[:16])
                 newest = max(newest, mtime)

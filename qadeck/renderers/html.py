@@ -111,5 +111,6 @@ def _section_item(s: SectionView, fix) -> dict:
         "cards": s.cards,
         "notes": fix(s.notes) if s.notes else "",
         "part": s.part,
+        "part_en": s.part_en,
         "new_part": s.new_part,
     }

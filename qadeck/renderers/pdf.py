@@ -69,7 +69,7 @@ class PdfRenderer:
         paper = PAPER[ctx.options.get("paper", "a4")]
         target = ctx.out_dir / output_name(doc, mode, lang)
         if len(doc.cards) > MAX_CARDS:
-            raise SourceError([Diagnostic("error", Span(doc.path, 1, 1), _too_many(doc))])
+            raise SourceError([Diagnostic("error", Span(doc.path, 0), _too_many(doc))])
         view = document_view(doc, ctx.html_store)
         allowed = Allowed.of(view, ctx)
         if len(doc.cards) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
@@ -118,7 +118,7 @@ class PdfRenderer:
                 {
                     **_heading_item(*s.in_lang(lang), s.label),
                     "entries": items,
-                    "part": s.part,
+                    "part": s.part_en if lang == "en" else s.part,
                     "new_part": s.new_part,
                 }
             )

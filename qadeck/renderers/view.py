@@ -77,6 +77,7 @@ class SectionView(Heading):
     entries: tuple[CardView | GroupView, ...] = ()
     notes: str = ""  # HTML of the section notes, images resolved
     part: str = ""  # folder builds: "sub-folder / file title"
+    part_en: str = ""  # the same with the file's English title (or `part`)
     new_part: bool = False  # the first section of its part
 
     @property
@@ -153,6 +154,7 @@ def _build(doc: Document, store: HtmlStore | None) -> DocumentView:
                 entries=tuple(entries),
                 notes=notes,
                 part=" / ".join(s.part),
+                part_en=" / ".join(s.part_en or s.part),
                 new_part=bool(s.part) and s.part != previous,
             )
         )
