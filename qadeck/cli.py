@@ -380,7 +380,7 @@ def _progress(loaded, names: list[str]):
 
 def _run(thunk):
     """Run a step; turn our errors into clean messages and exit codes."""
-    from jinja2 import TemplateError
+    from jinja2 import TemplateError, TemplateNotFound
 
     from .concurrent import RendererStopped
     from .errors import SourceError
@@ -392,6 +392,11 @@ def _run(thunk):
         raise BuildError([str(d) for d in e.diagnostics]) from None
     except (RendererMissing, RendererStopped) as e:
         raise BuildError([f"error: {e}"]) from None
+    except TemplateNotFound as e:
+        raise BuildError(
+            [f"error: template {e.name} not found in the templates folder in use "
+             "(--templates or qadeck.toml `templates`)"]
+        ) from None  # fmt: skip
     except TemplateError as e:
         where = f"{e.filename}:{e.lineno}: " if getattr(e, "filename", None) else ""
         raise BuildError([f"{where}error: template: {e.message or type(e).__name__}"]) from None
