@@ -169,9 +169,21 @@ def cli() -> None:
 @_common
 @click.option("--json", "as_json", is_flag=True, help="Print the whole AST as JSON.")
 @click.option("--decisions", is_flag=True, help="Show why each heading became what it is.")
-def check(sources: tuple[str, ...], strict: bool, as_json: bool, decisions: bool) -> None:
+@click.option(
+    "--collection",
+    type=click.Path(dir_okay=False),
+    help="Also report notes edited in this Anki collection (changes nothing).",
+)
+def check(
+    sources: tuple[str, ...], strict: bool, as_json: bool, decisions: bool, collection
+) -> None:
     """Parse SOURCES, cross-check them and print a summary."""
     from .report import check_report
+
+    if collection:
+        config, chosen = _with_config(sources)
+        _sync(chosen, Path(collection), strict, False, True, _templates_dir(None), config, True)
+        return
 
     config, sources = _with_config(sources)
     units = _run(lambda: _load_all(sources, strict, config))
@@ -271,6 +283,88 @@ def init(folder: str, title: str) -> None:
         click.echo(f"created {path}")
     where = "" if Path(folder).resolve() == Path.cwd().resolve() else f"cd {folder} && "
     click.echo(f"next: {where}qadeck all   (then import dist/*.apkg into Anki)")
+
+
+@cli.command()
+@_common
+@click.option("--collection", type=click.Path(dir_okay=False), help="A collection.anki2 file.")
+@click.option("--profile", help="An Anki profile name: its collection in Anki's usual place.")
+@click.option(
+    "--prefer",
+    type=click.Choice(["anki", "notes"]),
+    default="anki",
+    show_default=True,
+    help="Which side wins where a note was edited in Anki.",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would change; change nothing.")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True), help="Your templates.")
+def sync(sources, strict, collection, profile, prefer, dry_run, templates) -> None:
+    """Apply SOURCES to an Anki collection (close Anki first): add, update, move, and delete
+    the notes of removed cards; an edit made in Anki is kept and reported."""
+    from .sync import profile_collection
+
+    if bool(collection) == bool(profile):
+        raise click.UsageError("name the collection: --collection PATH or --profile NAME")
+    path = Path(collection) if collection else profile_collection(profile)
+    config, sources = _with_config(sources)
+    if config and not templates and config.templates:
+        templates = str(config.root / config.templates)
+    _sync(sources, path, strict, prefer == "notes", dry_run, _templates_dir(templates), config)
+
+
+def _sync(sources, path: Path, strict, prefer_notes, dry_run, templates, config, report_only=False):
+    import tempfile
+
+    from .identity import exclusive
+    from .pipeline import expand_sources, save_locks
+    from .renderers import RenderContext
+    from .renderers.anki import AnkiRenderer
+    from .sync import apply_sync, backup, open_collection, plan_sync
+
+    listed = tuple(p.resolve() for p in config.source_paths()) if config else ()
+    paths = _run(lambda: expand_sources(list(sources), listed))
+    root = config.root.resolve() if config else None
+    with contextlib.ExitStack() as held, tempfile.TemporaryDirectory() as tmp:
+        for p in sorted({p.resolve() for p in paths}, key=str):
+            held.enter_context(exclusive(p))
+        units = _run(lambda: _load_all(sources, strict, config))
+        col = _run(lambda: open_collection(path))
+        try:
+            for loaded in units:
+                ctx = RenderContext(Path(tmp), templates, loaded.lock, loaded.source, root=root)
+                plan = plan_sync(col, loaded, ctx, prefer_notes)
+                lines = plan.lines(loaded.doc.name)
+                if report_only:
+                    lines = [x for x in lines if ": warning:" in x or x.startswith("    ")]
+                for line in lines:
+                    click.echo(line, err=": warning:" in line or line.startswith("    "))
+                if dry_run or report_only:
+                    continue
+                click.echo(f"backup: {_run(lambda: backup(col, path))}")
+
+                def build_apkg(lo=loaded, c=ctx) -> Path:
+                    made = AnkiRenderer().render(lo.doc, c)
+                    c.staging.commit()
+                    return made[0]
+
+                apply_sync(col, plan, loaded, ctx, build_apkg)
+                _run(lambda lo=loaded: save_locks(lo))
+        finally:
+            col.close()
+
+
+@cli.command()
+@click.argument("source", type=click.Path(exists=True))
+@click.argument("keys", nargs=-1, required=True)
+def forget(source: str, keys: tuple[str, ...]) -> None:
+    """Drop cards that left SOURCE from its lock file (the keys the removal notice lists),
+    once you have deleted their notes in Anki yourself."""
+    from .forgetting import forget_keys
+    from .identity import exclusive
+
+    with exclusive(Path(source)):
+        for line in _run(lambda: forget_keys(Path(source), list(keys))):
+            click.echo(line)
 
 
 def _with_config(sources: tuple[str, ...]):

@@ -34,6 +34,7 @@ class Plan:
     changed: list[Card] = field(default_factory=list)
     renamed: list[tuple[Entry, Card]] = field(default_factory=list)
     removed: list[Entry] = field(default_factory=list)
+    gone: list[Entry] = field(default_factory=list)  # removed at an earlier build, not forgotten
     unchanged: int = 0
 
     @property
@@ -104,6 +105,7 @@ def resolve(doc: Document, lock: Lock) -> tuple[Document, Plan]:
         else:
             plan.unchanged += 1
     plan.removed = [e for k, e in old.items() if k not in taken and not e.removed]
+    plan.gone = [e for k, e in old.items() if k not in taken and e.removed]
     return _with_cards(doc, new_cards), plan
 
 
@@ -231,7 +233,8 @@ def record(lock: Lock, doc: Document, plan: Plan) -> None:
         else:
             e.question, e.section, e.digest, e.removed = q, s, d, False
     for e in plan.removed:
-        lock.entries[e.key].removed = True
+        if e.key in lock.entries:  # not when `sync` deleted the note and forgot the card
+            lock.entries[e.key].removed = True
 
 
 @contextlib.contextmanager

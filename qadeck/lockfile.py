@@ -20,7 +20,8 @@ from .model import Diagnostic, Span
 
 LOCK_VERSION = 1
 MAX_MTIME = 10**11  # seconds: the year 5138, far past any real change time
-_KNOWN = ("question", "section", "digest", "fields", "mtime", "removed")
+_KNOWN = ("question", "section", "digest", "fields", "mtime", "removed", "wrote")
+WROTE_KEPT = 5  # versions of a note remembered, to tell them from an edit made in Anki
 _MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ", "||||||| ")
 
 
@@ -38,6 +39,7 @@ class Entry:
     fields: str = ""
     mtime: int = 0
     removed: bool = False
+    wrote: list[str] = field(default_factory=list)  # hashes of the last notes qadeck wrote
     extra: dict[str, Any] = field(default_factory=dict)  # fields of a newer qadeck, kept
 
 
@@ -75,6 +77,8 @@ class Lock:
                 item.update(fields=e.fields, mtime=e.mtime)
             if e.removed:
                 item["removed"] = True
+            if e.wrote:
+                item["wrote"] = e.wrote
             cards[key] = {**e.extra, **item}
         return dumps({"version": LOCK_VERSION, **self.extra, "meta": self.meta, "cards": cards})
 
@@ -130,6 +134,9 @@ def from_data(path: Path, data: Any) -> Lock:
                 raise ValueError(f"entry {key!r}: `{name}` is not text")
         if not isinstance(raw.get("fields", ""), str):
             raise ValueError(f"entry {key!r}: `fields` is not text")
+        wrote = raw.get("wrote", [])
+        if not (isinstance(wrote, list) and all(isinstance(w, str) for w in wrote)):
+            raise ValueError(f"entry {key!r}: `wrote` is not a list of text")
         entries[key] = Entry(
             key=key,
             question=raw["question"],
@@ -138,6 +145,7 @@ def from_data(path: Path, data: Any) -> Lock:
             fields=raw.get("fields", ""),
             mtime=_time(raw.get("mtime", 0), f"entry {key!r}"),
             removed=raw.get("removed", False) is True,
+            wrote=list(wrote),
             extra={k: v for k, v in raw.items() if k not in _KNOWN},
         )
     extra = {k: v for k, v in data.items() if k not in ("version", "meta", "cards")}

@@ -90,10 +90,36 @@ def load_folder(folder: Path, strict: bool = False, config: Config | None = None
     new = {(c.span.path, c.key) for f in files for c in f.plan.added}
     plan = Plan(
         added=[c for c in doc.cards if (c.span.path, c.local_key) in new],
-        removed=[e for f in files for e in f.plan.removed],
+        removed=[_in_folder(folder, f, e) for f in files for e in f.plan.removed],
+        gone=[_in_folder(folder, f, e) for f in files for e in f.plan.gone],
         unchanged=sum(f.plan.unchanged for f in files),
     )
     return Loaded(doc, Lock.load(folder / FOLDER_LOCK), plan, folder, files)
+
+
+def _in_folder(folder: Path, part: Loaded, e):
+    """A file's lock entry with the key its card had in the folder's deck (`file~key`)."""
+    from .text import slugify
+
+    prefix = slugify(str(part.source.relative_to(folder).with_suffix("")))
+    return replace(e, key=f"{prefix}~{e.key}")
+
+
+def save_locks(loaded: Loaded) -> None:
+    """Record the cards of `loaded` in its lock files and write them together (for commands
+    that write no output, such as `sync`)."""
+    from .atomic import Staging
+
+    staging = Staging()
+    try:
+        for part in loaded.files:
+            record(part.lock, part.doc, part.plan)
+            part.lock.stage(staging)
+        record(loaded.lock, loaded.doc, Plan() if loaded.files else loaded.plan)
+        loaded.lock.stage(staging)
+        staging.commit()
+    finally:
+        staging.discard()
 
 
 def check_identities(units: list[Loaded]) -> None:

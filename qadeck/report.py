@@ -69,14 +69,27 @@ def plan_report(doc: Document, plan: Plan) -> str:
 
 
 def removed_report(plan: Plan, doc: Document) -> list[str]:
-    """Anki cannot delete on import: say which notes left and how to find them."""
-    if not plan.removed:
+    """An .apkg import cannot delete: say on every build which notes left the source and
+    how to find them, until `qadeck sync` deletes them or `qadeck forget` drops them."""
+    left = [*plan.removed, *plan.gone]
+    if not left:
         return []
-    query = " OR ".join(f"Key:{e.key}" for e in plan.removed)
-    lines = [f"{doc.path}: {len(plan.removed)} card(s) left the source since the last build:"]
-    lines += [f"  - {e.question}  #{e.key}" for e in plan.removed]
+    query = " OR ".join(_key_search(e.key) for e in left)
+    lines = [f"{doc.path}: {len(left)} card(s) left the source but may still be in Anki:"]
+    lines += [f"  - {e.question}  #{e.key}" for e in left]
     lines.append(f"  to find them in Anki, search: {query}")
+    lines.append(
+        "  `qadeck sync --collection …` deletes them; `qadeck forget KEY…` stops this notice"
+    )
     return lines
+
+
+def _key_search(key: str) -> str:
+    """The note of `key` whether it came from the folder's deck (Key `file~key`) or from
+    the file's own (Key `key`): both carry the same GUID, so Anki kept one of the two."""
+    local = key.rpartition("~")[2]
+    other = f"Key:{local}" if local != key else f"Key:*~{key}"
+    return f'"Key:{key}" OR "{other}"'
 
 
 def cross_file_duplicates(docs: list[Document]) -> list[str]:

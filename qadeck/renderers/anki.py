@@ -16,13 +16,14 @@ import sqlite3
 import tempfile
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from .. import text as T
 from ..identity import note_guid
-from ..lockfile import Entry, Lock
-from ..model import Document
+from ..lockfile import WROTE_KEPT, Entry, Lock
+from ..model import Card, Document
 from . import RenderContext
 from .fragments import unlink
 from .view import CardView, document_view
@@ -99,6 +100,57 @@ class NoteTimes:
         return int(e["mtime"])
 
 
+@dataclass(frozen=True)
+class PlannedNote:
+    """One note as qadeck makes it: what `.apkg` builds and `qadeck sync` both write."""
+
+    card: Card
+    guid: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    deck: str
+
+    @property
+    def digest(self) -> str:
+        return fields_digest(self.fields)
+
+
+def fields_digest(fields) -> str:
+    """A short hash of a note's fields, to recognise a version qadeck wrote."""
+    return hashlib.sha1("\x1f".join(fields).encode()).hexdigest()[:16]
+
+
+def remember(lock: Lock, key: str, digest: str) -> None:
+    """Note that qadeck wrote this version of the note (the last WROTE_KEPT are kept)."""
+    e = lock.entries.setdefault(key, Entry(key, "", "", ""))
+    if not e.wrote or e.wrote[-1] != digest:
+        e.wrote = [*[w for w in e.wrote if w != digest], digest][-WROTE_KEPT:]
+
+
+def top_deck(doc: Document) -> str:
+    return str(doc.options.get("deck") or doc.title)
+
+
+def planned_notes(doc: Document, ctx: RenderContext) -> list[PlannedNote]:
+    view = document_view(doc, ctx.html_store)
+    deck_name = top_deck(doc)
+    namespace = str(doc.options.get("id") or doc.name)
+    notes = []
+    for sv in view.sections:
+        section = sv.section
+        assert section is not None
+        parts = [deck_name, *(section.part_deck or section.part)]
+        if len(doc.sections) > 1 and section.title != parts[-1]:
+            parts.append(section.title)
+        name = "::".join(T.tag_part(p).replace("_", " ") if "::" in p else p for p in parts)
+        for card in sv.cards:
+            c = card.card
+            fields = tuple(note_fields(card, ctx.relative(c.span.path)))
+            guid = note_guid(c.namespace or namespace, c.local_key)
+            notes.append(PlannedNote(c, guid, fields, tuple(c.tags), name))
+    return notes
+
+
 class AnkiRenderer:
     """Build the Anki deck (.apkg)."""
 
@@ -129,38 +181,43 @@ class AnkiRenderer:
             css=css,
             sort_field_index=0,
         )
-        deck_name = str(doc.options.get("deck") or doc.title)
         namespace = str(doc.options.get("id") or doc.name)
-        decks = []
+        decks: dict[str, object] = {}
         newest = model_mtime
-        for sv in view.sections:
-            section = sv.section
-            assert section is not None
-            parts = [deck_name, *(section.part_deck or section.part)]
-            if len(doc.sections) > 1 and section.title != parts[-1]:
-                parts.append(section.title)
-            name = "::".join(T.tag_part(p).replace("_", " ") if "::" in p else p for p in parts)
-            deck = genanki.Deck(stable_id("qadeck-deck", namespace, name), name)
-            for card in sv.cards:
-                c = card.card
-                fields = note_fields(card, ctx.relative(c.span.path))
-                fields_hash = hashlib.sha1("\x1f".join(fields + list(c.tags)).encode())
-                mtime = times.note(c.key, fields_hash.hexdigest()[:16])
-                newest = max(newest, mtime)
-                deck.add_note(
-                    _Note(
-                        model=model,
-                        fields=fields,
-                        guid=note_guid(c.namespace or namespace, c.local_key),
-                        tags=list(c.tags),
-                        mtime=mtime,
-                    )
+        for note in planned_notes(doc, ctx):
+            c = note.card
+            fields = list(note.fields)
+            fields_hash = hashlib.sha1("\x1f".join(fields + list(note.tags)).encode())
+            mtime = times.note(c.key, fields_hash.hexdigest()[:16])
+            remember(ctx.lock, c.key, note.digest)
+            newest = max(newest, mtime)
+            if note.deck not in decks:
+                decks[note.deck] = genanki.Deck(
+                    stable_id("qadeck-deck", namespace, note.deck), note.deck
                 )
-            decks.append(deck)
+            decks[note.deck].add_note(
+                _Note(model=model, fields=fields, guid=note.guid, tags=list(note.tags), mtime=mtime)
+            )
+        top = top_deck(doc)
+        description = deck_description(doc, ctx, len(view.cards), newest)
+        head = genanki.Deck(stable_id("qadeck-deck", namespace, top), top, description)
         target = ctx.out_dir / f"{doc.name}.apkg"
         media = dict(view.card_media)
-        _write_package(genanki.Package(decks), media, ctx.staging.stage(target), newest)
+        package = genanki.Package([head, *[d for n, d in decks.items() if n != top]])
+        if top in decks:
+            head.notes = decks[top].notes
+        _write_package(package, media, ctx.staging.stage(target), newest)
         return [target]
+
+
+def deck_description(doc: Document, ctx: RenderContext, cards: int, newest: int) -> str:
+    """What the top deck says about itself in Anki: title, source, size, last change."""
+    import datetime as dt
+
+    day = dt.datetime.fromtimestamp(newest, dt.UTC).date().isoformat()
+    source = html.escape(ctx.relative(str(ctx.source)))
+    title = html.escape(doc.title)
+    return f"{title}<br>{cards} cards from <code>{source}</code> · changed {day} · qadeck"
 
 
 @functools.lru_cache(maxsize=1)
