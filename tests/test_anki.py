@@ -44,7 +44,9 @@ def text_of(field: str) -> str:
 
 
 def notes_by_key(col) -> dict:
-    return {col.get_note(nid)["Key"]: col.get_note(nid) for nid in col.find_notes("")}
+    return {
+        col.get_note(nid)["Key"]: col.get_note(nid) for nid in col.find_notes('"note:qadeck Q&A"')
+    }
 
 
 def test_seed_deck_in_real_anki(workdir, tmp_path, seed_doc):

@@ -66,6 +66,9 @@ def test_sync_deletes_moves_updates_and_keeps_edits_made_in_anki(workdir, tmp_pa
         phone = by_label["4"]
         phone["Answer"] = phone["Answer"] + "<p>在手机上补充的一句。</p>"
         col.update_note(phone)
+        basic = col.new_note(col.models.by_name("Basic"))
+        basic["Front"], basic["Back"] = "not from qadeck", "left alone"
+        col.add_note(basic, col.decks.id("llm-rl-interview"))
     finally:
         col.close()
 
@@ -89,8 +92,9 @@ def test_sync_deletes_moves_updates_and_keeps_edits_made_in_anki(workdir, tmp_pa
     col = collection(path)
     try:
         after = notes_by_key(col)
-        guids = [col.get_note(n).guid for n in col.find_notes("")]
+        guids = [col.get_note(n).guid for n in col.find_notes('"note:qadeck Q&A"')]
         assert len(guids) == len(set(guids)) == 14  # 14 - 1 deleted + 1 added
+        assert col.get_note(basic.id)["Back"] == "left alone"  # nothing else is touched
         assert not [
             k for k in before if k not in after and "本质联系" not in text_of(before[k]["Question"])
         ]
