@@ -148,7 +148,7 @@ def test_math_stays_intact(tmp_path):
     page = (tmp_path / "d" / "m.html").read_text("utf-8")
     assert page.count("<math") == 3 and "<msqrt>" in page
     text = pdf_text(tmp_path / "d" / "m.pdf")
-    assert "\\sqrt{d}" in text and "O(n^2)" in text
+    assert "中文紧贴" in text and "\\sqrt" not in text and "O(n^2)" not in text  # typeset
 
 
 def pdf_text(path: Path) -> str:

@@ -191,3 +191,64 @@ def test_editing_one_card_renders_only_its_chunk_again(tmp_path, monkeypatch):
     assert "EDITED" in "".join(pages)
     for i, page in enumerate(pages, 1):
         assert re.search(rf"(^|\s){i} / {len(pages)}(\s|$)", page)
+
+
+MATH_FIXTURE = ROOT / "tests" / "fixtures" / "math" / "formulas.md"
+TEX_COMMANDS = re.compile(
+    r"\\(frac|sum|prod|mathbb|mathrm|sqrt|begin|left|right|hat|operatorname|nabla|pi|theta|mathcal)\b"
+)
+
+
+def test_every_fixture_formula_is_typeset():
+    """Coverage of the math engine on the formulas of ML notes: all of them draw."""
+    from qadeck.renderers.mathsvg import typeset
+
+    tex = re.findall(r"\$\$(.+?)\$\$|\$([^$\n]+)\$", MATH_FIXTURE.read_text(encoding="utf-8"))
+    formulas = [a or b for a, b in tex]
+    assert len(formulas) >= 12
+    failed = [
+        (f, typeset(f, inline=False)[1]) for f in formulas if typeset(f, inline=False)[0] is None
+    ]
+    assert failed == []
+
+
+def test_the_sheet_prints_formulas_as_typeset_math(tmp_path):
+    from pypdf import PdfReader
+
+    result = CliRunner().invoke(cli, ["pdf", str(MATH_FIXTURE), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "printed as TeX" not in result.stderr
+    pdf = tmp_path / "formulas.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "缩放点积注意力" in text and "键向量的维度" in text
+    assert not TEX_COMMANDS.search(text), TEX_COMMANDS.search(text)
+    PREVIEW.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "100",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(pdf),
+            str(PREVIEW / "pdf-math"),
+        ],
+        check=True,
+    )
+    assert (PREVIEW / "pdf-math-1.png").stat().st_size > 20000
+
+
+def test_a_formula_the_engine_cannot_draw_stays_as_tex_with_a_warning(tmp_path):
+    src = tmp_path / "m.md"
+    src.write_text("### 什么是梯度？\n记作 $\\text{梯度} = \\nabla f$。\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["pdf", str(src), "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert (
+        "m.md:1:1: warning: formula" in result.stderr and "printed as TeX source" in result.stderr
+    )
+    from pypdf import PdfReader
+
+    assert "\\nabla" in PdfReader(tmp_path / "m.pdf").pages[0].extract_text()

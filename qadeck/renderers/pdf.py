@@ -12,7 +12,8 @@ from typing import ClassVar
 from ..errors import SourceError
 from ..model import Diagnostic, Document, Span
 from . import Option, RenderContext
-from .fragments import math_as_tex, swap_images, unlink
+from .fragments import swap_images, unlink
+from .mathsvg import math_as_svg
 from .pdf_engine import Allowed, write_parallel, write_pdf
 from .templating import css_string, environment, trusted
 from .view import CardView, DocumentView, document_view
@@ -94,10 +95,21 @@ class PdfRenderer:
         view = document_view(doc, ctx.html_store)
         files = {name: Path(path).as_uri() for name, path in view.media.items()}
 
-        def fix(fragment: str):
-            return trusted(swap_images(math_as_tex(unlink(fragment)), files))
+        def fixer(card: CardView):
+            def failed(tex: str, reason: str) -> None:
+                where = card.card.span
+                ctx.warn(
+                    f"{where.path}:{where.line}:{where.col}: warning: formula "
+                    f"{tex[:60]!r} printed as TeX source ({reason})"
+                )
+
+            def fix(fragment: str):
+                return trusted(swap_images(math_as_svg(unlink(fragment), failed), files))
+
+            return fix
 
         def card_item(card: CardView) -> dict:
+            fix = fixer(card)
             q, a, q2, a2 = card.in_lang(lang)
             return {
                 "kind": "card", "key": card.key, "label": card.label, "number": card.number,
