@@ -118,9 +118,10 @@ def _output_command(command: str, names: list[str], help_text: str | None) -> cl
                 o.name,
                 click.Option(
                     [f"--{o.name}"],
-                    type=click.Choice(list(o.choices)),
+                    type=o.click_type(),
+                    is_flag=o.flag,
                     default=o.default,
-                    show_default=True,
+                    show_default=o.default is not None and not o.flag,
                     help=o.help,
                 ),  # fmt: skip
             )

@@ -60,7 +60,7 @@ def test_sheet_has_every_question_and_label(pdfs, seed_doc):
         assert squash(card.label + card.question) in text
     for cell in ("数据规模", "万亿级token", "万到百万级样本", "指令遵循分布", "序列到序列损失"):
         assert cell in text
-    assert "以上内容详细回答了所有题目" not in text
+    assert "以上内容详细回答了所有题目" in text  # section notes are printed too
     assert "目标是通过最大化累积奖励来学习最优策略。" in text
     assert '"instruction":"写一首关于春天的诗"' in text
 
@@ -252,3 +252,49 @@ def test_a_formula_the_engine_cannot_draw_stays_as_tex_with_a_warning(tmp_path):
     from pypdf import PdfReader
 
     assert "\\nabla" in PdfReader(tmp_path / "m.pdf").pages[0].extract_text()
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(path).pages)
+
+
+def test_a_quiz_numbers_each_question_once(pdfs):
+    text = pdf_text(pdfs["quiz"])
+    assert "1. 简单介绍强化学习" in text or "1.简单介绍强化学习" in text.replace(" ", "")
+    assert not re.search(r"^\d+\.\s+\d+(\.\d+)*\s+\S", text, re.M), "a label after the number"
+
+
+def test_section_notes_and_the_glossary_are_on_the_sheet(pdfs):
+    text = pdf_text(pdfs["sheet"])
+    assert "以上内容详细回答了所有题目" in text  # the section note after the closing rule
+    assert "术语表" in text and "Reinforcement Learning" in text
+
+
+def test_density_options_name_their_file_and_shape_the_page(tmp_path):
+    from pypdf import PdfReader
+
+    src = tmp_path / SEED.name
+    src.write_bytes(SEED.read_bytes())
+    run = lambda *a: CliRunner().invoke(cli, ["pdf", str(src), "--out", str(tmp_path / "d"), *a])  # noqa: E731
+    assert run().exit_code == 0
+    assert run("--paper", "letter").exit_code == 0
+    result = run("--columns", "3", "--landscape", "--font-size", "7")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "d").iterdir())
+    assert names == [
+        "llm-rl-interview-3col-landscape-7pt.pdf", "llm-rl-interview-letter.pdf",
+        "llm-rl-interview.pdf",
+    ]  # fmt: skip
+    box = PdfReader(tmp_path / "d" / names[0]).pages[0].mediabox
+    assert box.width > box.height  # landscape
+    a4 = PdfReader(tmp_path / "d" / names[2])
+    dense = PdfReader(tmp_path / "d" / names[0])
+    assert len(dense.pages) <= len(a4.pages)
+    fit = run("--fit-pages", "2")
+    assert fit.exit_code == 0, fit.output
+    assert "--fit-pages 2:" in fit.stderr and "(fits)" in fit.stderr
+    assert len(PdfReader(tmp_path / "d" / "llm-rl-interview-fit2.pdf").pages) <= 2
+    tight = run("--fit-pages", "1")
+    assert "does not fit even" in tight.stderr  # says so, and prints the densest it has

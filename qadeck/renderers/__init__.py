@@ -65,12 +65,26 @@ def _relative(path: str, root: str) -> str:
 
 @dataclass(frozen=True)
 class Option:
-    """A choice a renderer offers on the command line: `--name VALUE`, one of `choices`."""
+    """What a renderer offers on the command line: `--name VALUE` with VALUE one of
+    `choices`, or a number in `between` when there are no choices, or, for `flag`, a switch
+    `--name` alone."""
 
     name: str
     choices: tuple[str, ...]
-    default: str
+    default: str | float | bool | None
     help: str
+    between: tuple[float, float] | None = None
+    flag: bool = False
+
+    def click_type(self):
+        import click
+
+        if self.flag:
+            return None
+        if self.choices:
+            return click.Choice(list(self.choices))
+        low, high = self.between or (None, None)
+        return click.FloatRange(low, high)
 
 
 class Renderer(Protocol):

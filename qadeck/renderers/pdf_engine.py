@@ -66,6 +66,15 @@ def local_fetcher(allowed: Allowed, warn):
     return LocalOnly(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
+def count_pages(html_text: str, ctx: RenderContext, allowed: Allowed) -> int:
+    """How many pages the page takes, laid out but not written."""
+    from weasyprint import HTML
+
+    base = ctx.source.parent.resolve().as_uri() + "/"
+    fetcher = local_fetcher(allowed, lambda _: None)
+    return len(HTML(string=html_text, base_url=base, url_fetcher=fetcher).render().pages)
+
+
 def write_pdf(html_text: str, target: Path, ctx: RenderContext, allowed: Allowed) -> None:
     """Render the page for `target` (staged); nothing outside `allowed` is ever opened."""
     from weasyprint import HTML
