@@ -20,9 +20,10 @@ setup: $(STAMP) $(SYS)
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): requirements.lock pyproject.toml | $(VENV)/bin/python
+$(STAMP): requirements.lock pyproject.toml scripts/anki-mathjax.sh | $(VENV)/bin/python
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	bash scripts/anki-mathjax.sh $(PY) $(VENV)/anki-mathjax
 	touch $@
 
 $(SYS): scripts/system-packages.sh | $(VENV)/bin/python

@@ -152,3 +152,25 @@ def test_screenshots(browser, seed_page):
             assert p.evaluate("document.documentElement.scrollWidth") <= w
             p.screenshot(path=str(PREVIEW / f"html-{name}-{scheme}.png"))
             p.close()
+
+
+def test_formula_heavy_notes_show_as_mathml_in_the_browser(tmp_path, browser):
+    from .test_pdf import MATH_FIXTURE
+
+    result = CliRunner().invoke(cli, ["html", str(MATH_FIXTURE), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    page_file = tmp_path / "formulas.html"
+    html_text = page_file.read_text(encoding="utf-8")
+    assert '<code class="math">' not in html_text  # no formula left as TeX
+    page = browser.new_page(viewport={"width": 900, "height": 1400})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(page_file.as_uri())
+    assert page.evaluate("document.querySelectorAll('math').length") >= 12
+    assert page.evaluate("document.querySelectorAll('math mfrac').length") >= 4
+    page.click("#toggle-all")
+    assert page.locator("math").first.is_visible()
+    PREVIEW.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PREVIEW / "page-math.png"), full_page=True)
+    page.close()
+    assert errors == []
