@@ -37,7 +37,34 @@ def _configured(front_matter: bool) -> MarkdownIt:
         )
     md.use(container_plugin, name="lang", validate=_validate_lang)
     md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
+    md.inline.ruler.at("math_inline", _not_money(md.inline.ruler.__rules__))
     return md
+
+
+def looks_like_money(tex: str) -> bool:
+    """`$5 and $` in `$5 and $10`: what follows an opening `$` is a digit and the "formula"
+    ends in a space or holds CJK text: prices, not math (the most reported math bug of
+    Markdown-to-Anki tools)."""
+    return tex[:1].isdigit() and (tex[-1:].isspace() or _CJK.search(tex) is not None)
+
+
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def _not_money(rules):
+    """The dollarmath inline rule, refusing a match that `looks_like_money`."""
+    base = next(r.fn for r in rules if r.name == "math_inline")
+
+    def math_inline(state, silent: bool) -> bool:
+        start = state.pos
+        if not base(state, True):
+            return False
+        end, state.pos = state.pos, start
+        if looks_like_money(state.src[start + 1 : end - 1]):
+            return False
+        return base(state, silent)
+
+    return math_inline
 
 
 @lru_cache(maxsize=1)

@@ -146,8 +146,8 @@ def _hide_math_lines(text: str, maths: list[str]) -> str | None:
                 return None
             if before[-1:].isdigit() or before.endswith("\\") or tex.endswith("\\"):
                 return None
-            if after[:1].isdigit():
-                return None
+            if after[:1].isdigit() or tex[:1].isdigit():
+                return None  # perhaps a price: the Python path decides
             maths.append(tex)
             parts[k] = f"\ue000{len(maths) - 1}\ue000"
         out.append("$".join(parts))
