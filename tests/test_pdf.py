@@ -298,3 +298,23 @@ def test_density_options_name_their_file_and_shape_the_page(tmp_path):
     assert len(PdfReader(tmp_path / "d" / "llm-rl-interview-fit2.pdf").pages) <= 2
     tight = run("--fit-pages", "1")
     assert "does not fit even" in tight.stderr  # says so, and prints the densest it has
+
+
+def test_a_huge_paragraph_is_printed_in_pieces_with_a_warning(tmp_path):
+    from qadeck.renderers.fragments import break_long_paragraphs
+
+    body = "<p>" + "词" * 4500 + ' <a href="https://x.y">链接</a> ' + "&amp;" * 10 + "</p>"
+    cut, longest = break_long_paragraphs(body, limit=3000)
+    assert longest > 4500 and cut.count("<p>") >= 3
+    assert '<a href="https://x.y">链接</a>' in cut and cut.count("&amp;") == 10
+    assert cut.replace("</p><p>", "") == body  # nothing lost, only cut
+    assert break_long_paragraphs("<p>short</p>") == ("<p>short</p>", 0)
+
+    src = tmp_path / "long.md"
+    src.write_text("### 什么是长段落？\n" + "很长的段落 " * 5000 + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["pdf", str(src), "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert (
+        "long.md:1:1: warning: a paragraph of 29,999 characters is printed in pieces"
+        in result.stderr
+    )

@@ -81,3 +81,39 @@ def math_as_mathml(fragment: str) -> str:
             return f'<code class="math">{html.escape(tex)}</code>'
 
     return _MATH.sub(swap, fragment)
+
+
+LONG_PARAGRAPH = 20_000  # characters; WeasyPrint's line breaking grows steeply past this
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+
+
+def break_long_paragraphs(fragment: str, limit: int = LONG_PARAGRAPH) -> tuple[str, int]:
+    """Paragraphs longer than `limit` characters cut into paragraphs of about 2,000 (at a
+    space where there is one, never inside a tag or an entity); returns the fragment and the
+    length of the longest paragraph cut (0 when none was)."""
+    if len(fragment) <= limit:
+        return fragment, 0
+    longest = 0
+
+    def cut(m: re.Match) -> str:
+        nonlocal longest
+        body = m.group(1)
+        if len(body) <= limit:
+            return m.group(0)
+        longest = max(longest, len(body))
+        pieces, start, depth, last_space = [], 0, 0, -1
+        for i, ch in enumerate(body):
+            if ch in "<&":
+                depth += 1
+            elif ch in ">;" and depth:
+                depth -= 1
+            elif ch == " " and not depth:
+                last_space = i
+            if not depth and i - start >= 2000:
+                at = last_space + 1 if last_space > start else i + 1
+                pieces.append(body[start:at])
+                start, last_space = at, -1
+        pieces.append(body[start:])
+        return "".join(f"<p>{p}</p>" for p in pieces if p)
+
+    return _PARAGRAPH.sub(cut, fragment), longest

@@ -13,7 +13,7 @@ from typing import ClassVar
 from ..errors import SourceError
 from ..model import Diagnostic, Document, Span
 from . import Option, RenderContext
-from .fragments import swap_images, unlink
+from .fragments import break_long_paragraphs, swap_images, unlink
 from .mathsvg import math_as_svg
 from .pdf_engine import Allowed, write_parallel, write_pdf
 from .templating import css_string, environment, trusted
@@ -186,6 +186,12 @@ class PdfRenderer:
                 )
 
             def fix(fragment: str):
+                fragment, longest = break_long_paragraphs(fragment)
+                if longest:
+                    ctx.warn(
+                        f"{where.path}:{where.line}:{where.col}: warning: a paragraph of "
+                        f"{longest:,} characters is printed in pieces (it would stall the layout)"
+                    )
                 return trusted(swap_images(math_as_svg(unlink(fragment), failed), files))
 
             return fix
