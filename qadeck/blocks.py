@@ -47,13 +47,18 @@ class Node:
         return self.block.start + 1 if self.block else 1
 
 
+_CONTAINER_PREFIX = re.compile(r"^[ \t]*+(?:>[ \t]?+)*+")
+
+
 def check_fences(tokens: list[Token], lines: list[str], diags: Diagnostics) -> None:
     """A fence that is never closed swallows every question after it: say where it opened."""
     for tok in tokens:
         if tok.type != "fence" or not tok.map:
             continue
         start, end = tok.map
-        last = lines[end - 1].strip() if end - 1 > start else ""
+        # The closing line as markdown-it saw it: without the quote markers and indentation
+        # of the containers the fence sits in.
+        last = _CONTAINER_PREFIX.sub("", lines[end - 1]).strip() if end - 1 > start else ""
         marker = tok.markup[0] * len(tok.markup)
         if not (last.startswith(marker) and last.strip(marker[0]) == ""):
             col = len(lines[start]) - len(lines[start].lstrip()) + 1

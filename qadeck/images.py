@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 # Neither the tag nor a quoted value runs past a `<`: an unclosed `<img` cannot make every
 # later one rescan the rest of the line.
 IMG_TAG = re.compile(r"<img\b[^<>]*?\bsrc\s*+=\s*+(?:\"([^\"<>]*)\"|'([^'<>]*)'|([^\s<>]+))", re.I)
+_DRIVE = re.compile(r"^[A-Za-z]:[/\\]")  # a Windows path, `F:/pics/a.png`, not a URL scheme
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.I)
 
 
@@ -93,6 +94,10 @@ def resolve_image(
 ) -> Image:
     """Resolve `src` from the file's folder; it must stay inside `root` (default: that folder)."""
     src = src.strip()
+    if _DRIVE.match(src):  # a file on the author's own disk: nothing to package, not fatal
+        message = f"image {src!r} is a path on another computer's drive; it is left out"
+        diags.warning(span.line, span.col, message)
+        return Image(src, None, False, span)
     if _REMOTE.match(src):
         scheme = urlsplit(src).scheme.lower()
         if scheme in ("http", "https", ""):

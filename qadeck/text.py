@@ -11,6 +11,7 @@ _CN_NUM = "零一二三四五六七八九十百千"
 # A label prefix and the separator after it. Order matters: the first that matches wins.
 _LABEL_RES = (
     re.compile(r"^((?:QA|Q\s*+\d{0,3}+|问题|问))\s*+[:：]\s*", re.I),  # Q1:  QA:  问题：
+    re.compile(r"^(Q\d{1,3})[.．、]\s*", re.I),  # Q1.  Q2、
     re.compile(r"^[（(](\d{1,3}|[" + _CN_NUM + r"]{1,3})[)）]\s*"),  # (1)  （一）
     re.compile(r"^([" + _CN_NUM + r"]{1,3})\s*[、.．]\s*"),  # 一、
     re.compile(r"^(\d{1,4}(?:[.．\-]\d{1,3})*)\s*[.．、:：)）]\s*(?!\d)"),  # 1.  2.1.  1、

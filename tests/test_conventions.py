@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from qadeck.cli import cli
+from qadeck.errors import SourceError
 from qadeck.parse import parse_file, parse_text
 from qadeck.text import split_label
 
@@ -242,3 +243,19 @@ def test_question_headings_become_cards():
             doc = parse_text(shape.format(q=q), "x.md")
             hits += any(c.question == q and c.answer.strip() for c in doc.cards)
     assert hits / total >= 0.95, (hits, total)
+
+
+def test_a_fence_inside_a_quote_is_closed_as_markdown_it_closes_it():
+    doc = parse_text(
+        "### 什么是引用里的代码？\n\n> 例子：\n> ```java\n> int x = 1;\n> ```\n\n答：如上。\n"
+    )
+    assert len(doc.cards) == 1 and "int x = 1;" in doc.cards[0].answer
+    with pytest.raises(SourceError):  # an unclosed one is still reported
+        parse_text("### 什么是A？\n\n> ```java\n> int x = 1;\n\n答。\n")
+
+
+def test_q1_dot_is_a_label_and_a_windows_image_path_is_named_as_such():
+    doc = parse_text("### Q1. 什么是过拟合？\n答。\n\n### 什么是图？\n![x](F:/pics/a.png)\n")
+    assert (doc.cards[0].label, doc.cards[0].question) == ("Q1", "什么是过拟合？")
+    (warning,) = [w for w in doc.warnings if "F:/pics" in w.message]
+    assert "another computer's drive" in warning.message and "scheme" not in warning.message

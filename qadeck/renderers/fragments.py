@@ -84,7 +84,7 @@ def math_as_mathml(fragment: str) -> str:
 
 
 LONG_PARAGRAPH = 20_000  # characters; WeasyPrint's line breaking grows steeply past this
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_PARAGRAPH = re.compile(r"<p>((?:(?!<p>).)*?)</p>", re.S)  # stops at the next <p>: linear
 
 
 def break_long_paragraphs(fragment: str, limit: int = LONG_PARAGRAPH) -> tuple[str, int]:
