@@ -316,19 +316,13 @@ def sync(sources, strict, collection, profile, prefer, dry_run, templates) -> No
 def _sync(sources, path: Path, strict, prefer_notes, dry_run, templates, config, report_only=False):
     import tempfile
 
-    from .identity import exclusive
-    from .pipeline import expand_sources, save_locks
+    from .pipeline import save_locks
     from .renderers import RenderContext
     from .renderers.anki import AnkiRenderer
     from .sync import apply_sync, backup, open_collection, plan_sync
 
-    listed = tuple(p.resolve() for p in config.source_paths()) if config else ()
-    paths = _run(lambda: expand_sources(list(sources), listed))
     root = config.root.resolve() if config else None
-    with contextlib.ExitStack() as held, tempfile.TemporaryDirectory() as tmp:
-        for p in sorted({p.resolve() for p in paths}, key=str):
-            held.enter_context(exclusive(p))
-        units = _run(lambda: _load_all(sources, strict, config))
+    with _locked_units(sources, strict, config) as units, tempfile.TemporaryDirectory() as tmp:
         col = _run(lambda: open_collection(path))
         try:
             for loaded in units:
@@ -394,13 +388,30 @@ def _with_config(sources: tuple[str, ...]):
     return config, chosen
 
 
+def _listed(config) -> tuple[Path, ...]:
+    return tuple(p.resolve() for p in config.source_paths()) if config else ()
+
+
+@contextlib.contextmanager
+def _locked_units(sources, strict: bool, config):
+    """Every source locked (in one order: no deadlock), then loaded and cross-checked, before
+    anything is written."""
+    from .identity import exclusive
+    from .pipeline import expand_sources
+
+    paths = _run(lambda: expand_sources(list(sources), _listed(config)))
+    with contextlib.ExitStack() as held:
+        for path in sorted({p.resolve() for p in paths}, key=str):
+            held.enter_context(exclusive(path))
+        yield _run(lambda: _load_all(sources, strict, config))
+
+
 def _load_all(sources, strict: bool, config=None):
     from .errors import SourceError
     from .pipeline import check_identities, expand_sources, load
 
-    listed = tuple(p.resolve() for p in config.source_paths()) if config else ()
     loaded, problems = [], []
-    for path in expand_sources(list(sources), listed):
+    for path in expand_sources(list(sources), _listed(config)):
         try:
             loaded.append(load(path, strict, config=config))
         except SourceError as e:
@@ -421,22 +432,15 @@ def _build(
     chosen=None,
     config=None,
 ) -> None:
-    from .identity import exclusive
-    from .pipeline import build, expand_sources
+    from .pipeline import build
     from .report import plan_report, removed_report
 
     # A build makes millions of short-lived objects and few cycles: the cyclic collector
     # would cost a third of the run. The process is about to end anyway.
     gc.disable()
     templates = _templates_dir(chosen)
-    listed = tuple(p.resolve() for p in config.source_paths()) if config else ()
-    paths = _run(lambda: expand_sources(list(sources), listed))
     root = config.root.resolve() if config else None
-    with contextlib.ExitStack() as held:
-        # Every source is loaded (and cross-checked) before anything is written.
-        for path in sorted({p.resolve() for p in paths}, key=str):  # one order: no deadlock
-            held.enter_context(exclusive(path))
-        units = _run(lambda: _load_all(sources, strict, config))
+    with _locked_units(sources, strict, config) as units:
         for loaded in units:
             _warn(loaded.doc.warnings)
             if dry_run:

@@ -48,6 +48,11 @@ def markdown_files(folder: Path, skip_readme: bool = False) -> list[Path]:
     return sorted(found, key=lambda p: [natural_key(x) for x in p.relative_to(folder).parts])
 
 
+def file_prefix(folder: Path, path: Path) -> str:
+    """What a file's keys are prefixed with in its folder's deck: `file~key`."""
+    return slugify(str(path.relative_to(folder).with_suffix("")))
+
+
 def merge_documents(
     folder: Path, docs: list[Document], paths: list[Path], config: Config | None = None
 ) -> Document:
@@ -60,7 +65,7 @@ def merge_documents(
     glossary: dict[str, Term] = {}
     for doc, path in zip(docs, paths, strict=True):
         rel = path.relative_to(folder)
-        prefix = slugify(str(rel.with_suffix("")))
+        prefix = file_prefix(folder, path)
         folders = rel.parent.parts
         part = (*folders, doc.title)
         part_deck = (*folders, str(doc.options.get("deck") or doc.title))

@@ -12,14 +12,11 @@ from .model import Diagnostic, Span
 def forget_keys(source: Path, keys: list[str]) -> list[str]:
     """Forget each key (`key`, or `file~key` in a folder) that left `source`; a key still in
     the source, or unknown, is an error and nothing is written."""
-    from .folders import markdown_files
-    from .text import slugify
+    from .folders import file_prefix, markdown_files
 
     by_prefix = {}
     if source.is_dir():
-        by_prefix = {
-            slugify(str(p.relative_to(source).with_suffix(""))): p for p in markdown_files(source)
-        }
+        by_prefix = {file_prefix(source, p): p for p in markdown_files(source)}
     locks: dict[Path, Lock] = {}
     problems, done = [], []
     for key in keys:

@@ -99,10 +99,9 @@ def load_folder(folder: Path, strict: bool = False, config: Config | None = None
 
 def _in_folder(folder: Path, part: Loaded, e):
     """A file's lock entry with the key its card had in the folder's deck (`file~key`)."""
-    from .text import slugify
+    from .folders import file_prefix
 
-    prefix = slugify(str(part.source.relative_to(folder).with_suffix("")))
-    return replace(e, key=f"{prefix}~{e.key}")
+    return replace(e, key=f"{file_prefix(folder, part.source)}~{e.key}")
 
 
 def save_locks(loaded: Loaded) -> None:

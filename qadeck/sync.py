@@ -177,10 +177,9 @@ def _plan_deletions(plan: SyncPlan, existing: dict, loaded, ctx, prefer_notes: b
 def _folder_key(loaded, part, key: str) -> str:
     if not loaded.files:
         return key
-    from .text import slugify
+    from .folders import file_prefix
 
-    prefix = slugify(str(part.source.relative_to(loaded.source).with_suffix("")))
-    return f"{prefix}~{key}"
+    return f"{file_prefix(loaded.source, part.source)}~{key}"
 
 
 def apply_sync(col, plan: SyncPlan, loaded, ctx, build_apkg) -> None:

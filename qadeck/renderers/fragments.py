@@ -58,13 +58,6 @@ def swap_images(fragment: str, urls: Mapping[str, str], missing: str | None = No
     return _IMG_SRC.sub(swap, fragment)
 
 
-def math_as_tex(fragment: str) -> str:
-    """Formulas printed as their TeX source (for outputs with no math engine)."""
-    if 'class="math"' not in fragment:
-        return fragment
-    return _MATH.sub(lambda m: f'<{m.group(1)} class="math">{m.group(3)}</{m.group(1)}>', fragment)
-
-
 def math_as_mathml(fragment: str) -> str:
     """Formulas as MathML, which browsers draw with no script or font download; TeX the
     converter cannot read stays as source."""
