@@ -75,7 +75,7 @@ def _plain(html_text: str) -> str:
     import html
     import re
 
-    return html.unescape(re.sub(r"<[^>]+>", " ", html_text)).strip()
+    return html.unescape(re.sub(r"<[^<>]+>", " ", html_text)).strip()
 
 
 def profile_collection(name: str) -> Path:
