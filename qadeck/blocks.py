@@ -8,50 +8,30 @@ is dropped. Nothing here decides what is a card: `outline.py` does.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
 from . import text as T
+from .details import unwrap_details
 from .errors import Diagnostics
+from .nodes import Block, Node
 
-
-@dataclass
-class Block:
-    kind: str  # heading | hr | container | paragraph | other
-    start: int  # 0-based first line
-    end: int  # 0-based, exclusive
-    tokens: list[Token]
-    level: int = 0
-    text: str = ""
-    closed: bool = True
-    raw: str | None = None  # source text when it is not lines[start:end] (dedented list items)
-    origin: str = "heading"  # for promoted questions: "bold", "prefix" or "list"
-
-
-@dataclass
-class Node:
-    block: Block | None
-    level: int
-    children: list[Node] = field(default_factory=list)
-    body: list[Block] = field(default_factory=list)
-    after_rule: list[Block] = field(default_factory=list)
-    ruled: bool = False
-
-    @property
-    def raw_title(self) -> str:
-        return self.block.text if self.block else ""
-
-    @property
-    def line(self) -> int:
-        return self.block.start + 1 if self.block else 1
+__all__ = ["Block", "Node", "has_content", "heading_tree", "to_blocks"]
 
 
 _CONTAINER_PREFIX = re.compile(r"^[ \t]*+(?:>[ \t]?+)*+")
 
 
 def check_fences(tokens: list[Token], lines: list[str], diags: Diagnostics) -> None:
-    """A fence that is never closed swallows every question after it: say where it opened."""
+    """A fence that is never closed swallows every question after it: say where it opened.
+
+    markdown-it is the judge: a fence inside a quote or a list ends with its container, so
+    it is closed. Only a fence that runs to the end of the file is open, and it is an error
+    only when it swallows something that reads as a heading or a question (an empty fence
+    left open on the last line loses nothing: a warning)."""
+    last_text = len(lines)
+    while last_text and not lines[last_text - 1].strip():
+        last_text -= 1
     for tok in tokens:
         if tok.type != "fence" or not tok.map:
             continue
@@ -60,9 +40,21 @@ def check_fences(tokens: list[Token], lines: list[str], diags: Diagnostics) -> N
         # of the containers the fence sits in.
         last = _CONTAINER_PREFIX.sub("", lines[end - 1]).strip() if end - 1 > start else ""
         marker = tok.markup[0] * len(tok.markup)
-        if not (last.startswith(marker) and last.strip(marker[0]) == ""):
-            col = len(lines[start]) - len(lines[start].lstrip()) + 1
+        if last.startswith(marker) and last.strip(marker[0]) == "":
+            continue
+        if end < last_text:
+            continue  # ended by its container
+        col = len(lines[start]) - len(lines[start].lstrip()) + 1
+        swallowed = lines[start + 1 : end]
+        if any(_SWALLOWED.match(x) for x in swallowed):
             diags.error(start + 1, col, f"code block opened with {tok.markup} is never closed")
+        else:
+            diags.warning(
+                start + 1, col, f"code block opened with {tok.markup} runs to the end of the file"
+            )
+
+
+_SWALLOWED = re.compile(r"^\s{0,3}(#{1,6}\s|\*\*\S|问题[:：]|Q\d*[:：])")
 
 
 def to_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
@@ -103,36 +95,104 @@ def to_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
 # Possessive runs of disjoint characters, and the question taken greedily (its closing `**`
 # is stripped in code): no backtracking through runs of spaces.
 _QA_PREFIX = re.compile(
-    r"^\s*+(?:\*\*|__)?+\s*+(问题|问|Q\d{0,3}|Question)\s*+(?:\*\*|__)?+\s*+[:：]\s*+"
+    r"^\s*+(?:\*\*|__)?+\s*+(问题|问|题目|Q\d{0,3}|Question|Problem)\s*+(?:\*\*|__)?+\s*+[:：]\s*+"
     r"(?:\*\*|__)?+\s*+(\S.*)$",
     re.I,
 )
-_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?!\s)(.+?)\1\s*[:：]?\s*$")
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?!\s)(.+?)\1\s*([:：]?)\s*$")
+# `**1)** Count the rows.`, `**2.** …`, `**Task 3:** …`: a numbered task, its answer below;
+# `**1) FizzBuzz.** Print the numbers …`: the same with the task's name in the bold.
+_NUMBER = r"((?:Q|Task|Exercise|Problem|练习|题)?\s*+\d{1,3})\s*+[.)）、:：]"
+_TASK = re.compile(r"^\s*+(\*\*|__)\s*+" + _NUMBER + r"?\s*+\1\s*+[.)）、:：]?\s*+(\S.*)$", re.I)
+_NAMED_TASK = re.compile(
+    r"^\s*+(\*\*|__)\s*+" + _NUMBER + r"\s*+([^*_\s](?:(?!\1).)*?)\1([.)）、:：]?)\s*+(\S.*)$",
+    re.I,
+)
+_ENDS_ASKING = re.compile(r"[?？]\s*$")
 
 
 def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     """Questions written without headings become pseudo-headings one level below the
     current heading: a bold line that reads as a question (`**1.2 …是什么？**`), a
-    `问题：…`/`Q: …` paragraph, and list items that are questions with answers nested under
-    them. Inside an answer (under a question heading) nothing is promoted."""
+    `问题：…`/`Q: …` paragraph, numbered bold tasks (`**1)** Count …`), a `<details>` whose
+    summary is the question, and list items that are questions with answers nested under
+    them. Inside an answer (under a question heading) nothing is promoted; a `<details>`
+    whose summary is a label ("Answer", "展开") only loses its wrapper."""
     out: list[Block] = []
     level, in_question = 0, False
-    for b in blocks:
+    tasks = _task_runs(blocks)
+    chain: int | None = None  # the number of the last numbered question line (`1，…？`)
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        i += 1
         if b.kind == "heading" and b.tokens:
             level, in_question = b.level, T.reads_as_question(T.split_label(b.text)[1])
+            chain = None
             out.append(b)
             continue
+        if b.kind == "other" and b.tokens and b.tokens[0].type == "html_block":
+            taken, i = unwrap_details(blocks, i - 1, lines, level, in_question)
+            if taken is not None:
+                out.extend(taken)
+                continue
         if in_question or b.kind not in ("paragraph", "other"):
             out.append(b)
             continue
         if b.kind == "paragraph":
-            out.extend(_promote_paragraph(b, level))
+            label = T.split_label(b.text.split("\n", 1)[0])[0]
+            # `2，构造函数的初始化顺序。` after question 1 is question 2, asked or not
+            follows = chain is not None and label == str(chain + 1) and "\n" not in b.text
+            promoted = _promote_paragraph(b, level, id(b) in tasks, follows)
+            if promoted[0].origin == "numbered" and label.isdigit():
+                chain = int(label)
+            elif label.isdigit():
+                chain = None
+            out.extend(promoted)
         else:
             out.extend(_promote_list(b, lines, level) or [b])
     return out
 
 
-def _promote_paragraph(b: Block, level: int) -> list[Block]:
+def _task_runs(blocks: list[Block]) -> set[int]:
+    """Tasks: numbered bold paragraphs that come two or more under one heading, and runs of
+    three or more numbered one-line paragraphs (`1、查询…`, `2、…`), numbered in order,
+    at least two of them followed by code (their answers)."""
+    found: set[int] = set()
+    run: list[int] = []
+    lines: list[tuple[int, int, bool]] = []  # (id, number, followed by code)
+    for k, b in enumerate([*blocks, None]):
+        if b is None or b.kind == "heading":
+            if len(run) >= 2:
+                found.update(run)
+            found.update(_numbered_run(lines))
+            run, lines = [], []
+        elif b.kind == "paragraph" and _task_text(b.text.split("\n", 1)[0]):
+            run.append(id(b))
+        elif b.kind == "paragraph" and b.raw is None and "\n" not in b.text:
+            label = T.split_label(b.text)[0]
+            if label.isdigit():
+                after = blocks[k + 1] if k + 1 < len(blocks) else None
+                code = bool(after and after.tokens and after.tokens[0].type == "fence")
+                lines.append((id(b), int(label), code))
+    return found
+
+
+def _numbered_run(lines: list[tuple[int, int, bool]]) -> set[int]:
+    out: set[int] = set()
+    start = 0
+    for k in range(1, len(lines) + 1):
+        if k == len(lines) or lines[k][1] != lines[k - 1][1] + 1:
+            seq = lines[start:k]
+            if len(seq) >= 3 and sum(code for _, _, code in seq) >= 2:
+                out.update(i for i, _, _ in seq)
+            start = k
+    return out
+
+
+def _promote_paragraph(
+    b: Block, level: int, task: bool = False, follows: bool = False
+) -> list[Block]:
     first = b.text.split("\n", 1)[0]
     m = _QA_PREFIX.match(first)
     question = _strip_closing_bold(m.group(2)) if m else ""
@@ -140,14 +200,55 @@ def _promote_paragraph(b: Block, level: int) -> list[Block]:
     if question:
         label = m.group(1) if m.group(1)[:1] in "Qq" and len(m.group(1)) > 1 else ""
         text = f"{label}: {question}" if label else question
+    elif (t := _task_text(first)) and (task or T.reads_as_question(t[1])):
+        text, origin = f"{t[0]}. {t[1]}", "task"
+    elif task:
+        text, origin = first.strip(), "task"
+    elif _numbered_question(first) or follows:
+        text, origin = first.strip(), "numbered"
     else:
-        bold = _BOLD_LINE.match(first)
-        if not bold or not T.reads_as_question(T.split_label(bold.group(2))[1]):
+        bold = _BOLD_LINE.match(T.undecorate(first)[0])
+        if not bold or _is_bold_label(bold):
+            return [b]
+        if not _bold_question(T.split_label(bold.group(2))[1]):
             return [b]
         text = bold.group(2)
     head = Block("heading", b.start, b.start + 1, [], level + 1, text, origin=origin)
     rest = [Block("paragraph", b.start + 1, b.end, b.tokens)] if b.end > b.start + 1 else []
     return [head, *rest]
+
+
+def _bold_question(text: str) -> bool:
+    """A bold line asks when it reads as a question and is not an emphasised sentence: one
+    that ends with `！`/`。`, or runs long without a question mark."""
+    core = T.undecorate(T.plain(text))[0]
+    if not T.reads_as_question(core):
+        return False
+    if core.endswith(("?", "？")):
+        return True
+    return len(core) <= 40 and not core.endswith(("!", "！", "。"))
+
+
+def _task_text(line: str) -> tuple[str, str] | None:
+    """(number, task) of a numbered bold task line."""
+    if m := _TASK.match(line):
+        return re.sub(r"\D", "", m.group(2) or "") or "", m.group(3)
+    if m := _NAMED_TASK.match(line):
+        return re.sub(r"\D", "", m.group(2)), f"{m.group(3).strip()}{m.group(4)} {m.group(5)}"
+    return None
+
+
+def _numbered_question(line: str) -> bool:
+    """`1，两阶段检测为什么更准？`: a numbered plain line that asks, ending with its mark."""
+    label, rest = T.split_label(line)
+    return bool(label) and bool(_ENDS_ASKING.search(T.undecorate(rest)[0]))
+
+
+def _is_bold_label(bold: re.Match[str]) -> bool:
+    """`**区别**：`, `**副作用：**`: a label inside an answer, unless it asks (`**为什么？**：`)."""
+    inner = bold.group(2).rstrip()
+    colon = bool(bold.group(3)) or inner.endswith((":", "："))
+    return colon and not inner.rstrip(":：").rstrip().endswith(("?", "？"))
 
 
 def _strip_closing_bold(text: str) -> str:

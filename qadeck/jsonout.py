@@ -50,7 +50,13 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
             for d in doc.warnings
         ],
         "decisions": [
-            {"kind": d.kind, "text": d.text, "reason": d.reason, "span": _span(d.span)}
+            {
+                "kind": d.kind,
+                "rule": d.rule,
+                "text": d.text,
+                "reason": d.reason,
+                "span": _span(d.span),
+            }
             for d in doc.decisions
         ],
     }
@@ -132,7 +138,8 @@ def document_from_dict(d: dict[str, Any]) -> Document:
             Diagnostic(w["severity"], _sp(w["span"]), w["message"]) for w in d["warnings"]
         ),
         decisions=tuple(
-            Decision(_sp(x["span"]), x["text"], x["kind"], x["reason"]) for x in d["decisions"]
+            Decision(_sp(x["span"]), x["text"], x["kind"], x["reason"], x.get("rule", ""))
+            for x in d["decisions"]
         ),
     )
 

@@ -174,6 +174,7 @@ class Decision:
     text: str
     kind: str
     reason: str
+    rule: str = ""  # the named rule that decided (`classify.RULES`)
 
 
 @dataclass(frozen=True)

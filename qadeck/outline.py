@@ -1,4 +1,5 @@
-"""The heading tree → sections, groups and cards (the rules are in `parse.py`'s docstring)."""
+"""The heading tree → sections, groups and cards: emission. What each heading is comes from
+the rules in `classify.py`; the question index is read and checked in `qindex.py`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from . import text as T
 from .blocks import Block, Node, has_content
+from .classify import Classifier, Verdict, title_of, trailing_id
 from .dialect import LANG_CODES
 from .errors import Diagnostics
 from .glossary import find_terms
@@ -19,27 +21,31 @@ from .model import (
     FrozenMap,
     Group,
     Image,
-    IndexEntry,
     Section,
     Span,
     Translation,
 )
+from .qindex import cross_check, split_index
 
 _LANG_OPEN = re.compile(r"^:::\s*(" + "|".join(LANG_CODES) + r")\b")
 _ID = re.compile(r"[A-Za-z0-9][\w\-.:]*")
-_INDEX_HEAD = re.compile(r"(题目|问题|问题列表|面试题|题目列表|目录|Questions?)", re.I)
-_NOT_A_TOPIC = re.compile(
-    r"^(参考(资料|文献|链接|阅读)?|相关(链接|资料|阅读)|延伸阅读|扩展阅读|推荐阅读|目录|致谢|"
-    r"references?|further reading|see also|links|contents|table of contents|toc)\s*[:：]?$",
+_ANSWER_PREFIX = re.compile(
+    r"^\s*(?:\*\*|__)?(?:答|回答|答案|参考答案|解答|A|Answer)\s*(?:\*\*|__)?[:：]\s*(?:\*\*|__)?\s*",
     re.I,
 )
-_ANSWER_PREFIX = re.compile(
-    r"^\s*(?:\*\*|__)?(?:答|回答|答案|A|Answer)\s*[:：]\s*(?:\*\*|__)?\s*", re.I
-)
+_QUESTION_PART = re.compile(r"(题目|问题|面试题|question|problem)\s*[:：]?", re.I)
+_ORIGIN_REASON = {
+    "bold": "a bold line that reads as a question",
+    "prefix": "a `问题：`/`Q:` paragraph",
+    "list": "a list item that reads as a question, with its answer nested",
+    "task": "a numbered bold task (`**1)** …`) with its answer below",
+    "details": "a `<details>` whose summary is the question",
+    "numbered": "a numbered line that asks (`1，…？`)",
+}
 
 
 class OutlineBuilder:
-    """Walks the heading tree and emits sections, groups and cards."""
+    """Walks the heading tree and emits what `classify.py` decided each heading is."""
 
     def __init__(
         self,
@@ -62,61 +68,42 @@ class OutlineBuilder:
         self.decisions: dict[int, Decision] = {}  # by line: a later decision replaces one
         self.keys: dict[str, int] = {}
         self.repeats: dict[str, int] = {}  # next suffix for a repeated question
-        self._q_cache: dict[int, bool] = {}
+        self.rules: Classifier | None = None
 
-    # -- classification -------------------------------------------------------------------
-    def title_of(self, node: Node) -> str:
-        found = trailing_id(node.raw_title)
-        return (node.raw_title[: found[0]] if found else node.raw_title).strip()
-
-    def is_question(self, node: Node) -> bool:
-        return T.reads_as_question(T.split_label(self.title_of(node))[1])
-
-    def has_question_below(self, node: Node) -> bool:
-        cached = self._q_cache.get(id(node))
-        if cached is None:
-            cached = any(self.is_question(c) or self.has_question_below(c) for c in node.children)
-            self._q_cache[id(node)] = cached
-        return cached
-
-    def has_card_below(self, node: Node) -> bool:
-        return self.has_question_below(node) or any(
-            not c.children and has_content(c.body) for c in node.children
-        )
-
-    def has_content_below(self, node: Node) -> bool:
-        return any(has_content(c.body) or self.has_content_below(c) for c in node.children)
-
-    def decide(self, node: Node, kind: str, reason: str) -> None:
+    def decide(self, node: Node, kind: str, rule: str, reason: str) -> None:
         self.decisions[node.line] = Decision(
-            self.span(node.line), self.title_of(node), kind, reason
+            self.span(node.line), title_of(node), kind, reason, rule
         )
+
+    def record(self, node: Node, verdict: Verdict, extra: str = "") -> None:
+        reason = _ORIGIN_REASON.get(node.block.origin, verdict.reason) if node.block else ""
+        if verdict.rule != "question" or node.block is None or node.block.origin == "heading":
+            reason = verdict.reason
+        kind = "group" if verdict.kind == "category" else verdict.kind
+        self.decide(node, kind, verdict.rule, reason + extra)
 
     # -- building -------------------------------------------------------------------------
     def build(self, root: Node) -> Document:
+        rules = self.rules = Classifier(root)
         top = root.children
         title = self.options.get("title")
         preamble = root.body
-        if (
-            len(top) == 1
-            and top[0].children
-            and not has_content(preamble)
-            and not self.is_question(top[0])
-            and any(self.has_card_below(c) and not self.is_question(c) for c in top[0].children)
-        ):
-            title = title or T.plain(T.split_label(self.title_of(top[0]))[1])
-            self.decide(top[0], "title", "the only top-level heading; it names the document")
-            self.check_stray_translations(top[0].body, "the document title")
-            preamble = top[0].body + top[0].after_rule
-            top = top[0].children
+        if self.is_title(root):
+            head = top[0]
+            title = title or T.plain(T.split_label(title_of(head))[1])
+            self.decide(head, "title", "title", "the only top-level heading; it names the document")
+            self.check_stray_translations(head.body, "the document title")
+            preamble = head.body + head.after_rule
+            top = head.children
         title = title or self.name
         self.check_stray_translations(preamble, "the preamble")
         sections: list[Section] = []
         loose: list[Node] = []
+        if len(top) >= 2 and all(rules.part_word(n) for n in top):
+            sections.append(self.one_card_file(top, title))
+            top = []
         for node in top:
-            if self.has_card_below(node) and not (
-                self.is_question(node) and not self.has_question_below(node)
-            ):
+            if rules.verdict(node).kind == "category":
                 if loose:
                     sections.append(self.implicit_section(loose, title))
                     loose = []
@@ -125,9 +112,8 @@ class OutlineBuilder:
                 loose.append(node)
         if loose:
             sections.append(self.implicit_section(loose, title))
-        sections = [s for s in sections if s.cards]
-        sections = self.unique_slugs(sections)
-        if not sections or not any(s.cards for s in sections):
+        sections = self.unique_slugs([s for s in sections if s.cards])
+        if not sections:
             self.diags.warning(0, 1, "no question cards found in this file")
         glossary = find_terms(self.prose_lines(), self.path)
         return Document(
@@ -142,48 +128,132 @@ class OutlineBuilder:
             lang=str(self.options.get("lang", "zh")),
         )
 
-    def implicit_section(self, nodes: list[Node], title: str) -> Section:
+    def is_title(self, root: Node) -> bool:
+        """The title rule: a lone top-level heading that opens the file and holds categories
+        of questions names the document, unless its own text explains it (then it is a
+        section with a card of its own, as it would be beside another top heading)."""
+        assert self.rules is not None
+        top = root.children
+        if len(top) != 1 or has_content(root.body) or not top[0].children:
+            return False
+        head = top[0]
+        if (
+            self.rules.verdict(head).kind != "category"
+            or self.rules.question_below(head)
+            and (T.reads_as_question(T.split_label(title_of(head))[1]))
+        ):
+            return False
+        if not any(self.rules.verdict(c).kind == "category" for c in head.children):
+            return False
+        return head.level == 1 or not self.rules.own_answer(
+            head, self.heading_translations(head)[1]
+        )
+
+    def one_card_file(self, top: list[Node], title: str) -> Section:
+        """The one-question file: every top heading a part (`# 题目`, `# 标准答案`, …). The
+        question is the short paragraph under `题目`/`Question`, else the file's title."""
+        ask = next(
+            (
+                n
+                for n in top
+                if _QUESTION_PART.fullmatch(T.plain(title_of(n)))
+                and len(n.body) == 1
+                and n.body[0].kind == "paragraph"
+                and len(n.body[0].text) <= 300
+                and not n.children
+            ),
+            None,
+        )
+        question = ask.body[0].text.strip().replace("\n", " ") if ask else title
+        parts = [n for n in top if n is not ask]
+        where = ask.body[0].start if ask else top[0].block.start
+        head = Block("heading", where, where + 1, [], top[0].level, question, origin="file")
+        node = Node(head, top[0].level, children=parts)
+        self.decide(node, "card", "one-question-file", "every top heading is a part of one answer")
+        for n in parts:
+            self.decide(n, "part", "part-heading", "a part of the file's one answer")
         cards: list[Card] = []
-        notes: list[Block] = []
-        for node in nodes:
-            self.walk(node, title, (title,), None, cards, [], notes)
-        level = nodes[0].level
+        self.add_card(cards, self.card(node, title, (title,), None, self.descendant_blocks(node)))
         return Section(
             title=title,
             label="",
-            level=max(level - 1, 1),
+            level=top[0].level,
+            slug=T.slugify(title),
+            span=self.span(top[0].line),
+            cards=tuple(cards),
+        )
+
+    def implicit_section(self, nodes: list[Node], title: str) -> Section:
+        cards: list[Card] = []
+        groups: list[Group] = []
+        notes: list[Block] = []
+        for node in nodes:
+            self.walk(node, title, (title,), None, cards, groups, notes)
+        return Section(
+            title=title,
+            label="",
+            level=max(nodes[0].level - 1, 1),
             slug=T.slugify(title),
             span=self.span(nodes[0].line),
             cards=tuple(cards),
+            groups=tuple(groups),
             notes=self.source_of(notes),
         )
 
     def section(self, node: Node) -> Section:
-        label, title = T.split_label(self.title_of(node))
-        self.decide(node, "section", "a top-level heading with questions below it")
+        assert self.rules is not None
+        label, title = T.split_label(title_of(node))
         translations, rest = self.heading_translations(node)
-        index, intro = self.index(rest)
+        index, intro = split_index(rest, self.lines, self.path)
         cards: list[Card] = []
         groups: list[Group] = []
         notes: list[Block] = list(node.after_rule)
-        for child in node.children:
-            self.walk(child, title, (title,), None, cards, groups, notes)
+        own = self.rules.own_answer(node, intro)
+        extra = "; its own text is a card" if own else ""
+        self.decide(node, "section", "category", "a top-level heading that holds questions" + extra)
+        if own:
+            self.add_card(cards, self.card(node, title, (title,), None, own))
+        self.walk_children(node, title, (title,), None, cards, groups, notes, bool(own))
         if index:
-            self.cross_check(index, cards, groups)
+            cross_check(index, cards, groups, self.diags)
         self.check_stray_translations(notes, "text after a closing rule")
-        self.warn_orphan_text(intro, title)
+        if not own:
+            self.warn_orphan_text(intro, title)
         return Section(
             title=title,
             label=label,
             level=node.level,
-            slug=T.slugify(self.title_of(node)),
+            slug=T.slugify(title_of(node)),
             span=self.span(node.line),
             cards=tuple(cards),
             groups=tuple(groups),
             index=tuple(index),
-            notes=self.source_of(intro + notes) if intro or notes else "",
+            notes=self.source_of(([] if own else intro) + notes),
             translations=translations,
         )
+
+    def walk_children(
+        self,
+        node: Node,
+        section: str,
+        chain: tuple[str, ...],
+        group: str | None,
+        cards: list[Card],
+        groups: list[Group],
+        notes: list[Block],
+        parts_taken: bool,
+    ) -> None:
+        """Emit a category's children; its part headings went into its own card, or (under a
+        chapter, which has none) are topic cards of their own."""
+        assert self.rules is not None
+        for child in node.children:
+            if self.rules.is_part(child):
+                if parts_taken:
+                    self.record(child, self.rules.verdict(child))
+                    continue
+                self.emit_card(child, section, chain, group, cards, notes)
+                continue
+            self.walk(child, section, chain, group, cards, groups, notes)
 
     def walk(
         self,
@@ -195,54 +265,61 @@ class OutlineBuilder:
         groups: list[Group],
         notes: list[Block],
     ) -> None:
-        """Classify `node` and emit what it is."""
-        question = self.is_question(node)
-        below = self.has_question_below(node)
-        label, title = T.split_label(self.title_of(node))
-        if not T.plain(title) and not below:
-            self.decide(node, "skipped", "an empty heading")
-            self.diags.warning(node.line, 1, "empty heading ignored; its text is a section note")
-            notes.extend(node.body + node.after_rule + self.descendant_blocks(node))
-            return
-        if question and not below:
-            reason = {
-                "bold": "a bold line that reads as a question",
-                "prefix": "a `问题：`/`Q:` paragraph",
-                "list": "a list item that reads as a question, with its answer nested",
-            }.get(node.block.origin, "reads as a question")
-            if node.children:
-                reason += "; its sub-headings belong to the answer"
-            self.decide(node, "card", reason)
-            self.add_card(cards, self.card(node, section, chain, group))
-            notes.extend(self.all_after_rule(node))
-            return
-        if below or (node.children and self.has_card_below(node)):
+        """Emit what `node` is."""
+        assert self.rules is not None
+        verdict = self.rules.verdict(node)
+        if verdict.kind == "card" or verdict.kind == "part":
+            self.record(node, verdict, self.subheadings_note(node))
+            self.emit_card(node, section, chain, group, cards, notes, decided=True)
+        elif verdict.kind == "category":
+            label, title = T.split_label(title_of(node))
             translations, rest = self.heading_translations(node)
-            self.decide(node, "group", "has question headings below it")
             groups.append(
                 Group(
                     title, label, node.level, T.slugify(title), self.span(node.line), translations
                 )
             )
-            if question and has_content(rest):
-                self.add_card(cards, self.card(node, section, chain, group, own_body_only=True))
+            own = self.rules.own_answer(node, rest)
+            self.record(node, verdict, "; its own text is a card" if own else "")
+            if own:
+                self.add_card(cards, self.card(node, section, chain, group, own))
             elif has_content(rest):
                 notes.extend(rest)
             notes.extend(node.after_rule)
-            for child in node.children:
-                self.walk(child, section, (*chain, title), title, cards, groups, notes)
-            return
-        if _NOT_A_TOPIC.match(T.plain(title)):
-            self.decide(node, "skipped", "references or contents, kept as a section note")
+            sub = (*chain, title)
+            self.walk_children(node, section, sub, title, cards, groups, notes, bool(own))
+        elif verdict.kind == "note":
+            self.record(node, verdict)
+            if verdict.rule == "empty-heading":
+                self.diags.warning(
+                    node.line, 1, "empty heading ignored; its text is a section note"
+                )
             notes.extend(node.body + node.after_rule + self.descendant_blocks(node))
-            return
-        if has_content(node.body) or self.has_content_below(node):
-            self.decide(node, "card", "a heading with content among the questions (topic card)")
-            self.add_card(cards, self.card(node, section, chain, group))
-            notes.extend(self.all_after_rule(node))
-            return
-        self.decide(node, "skipped", "a heading with no content")
-        notes.extend(node.after_rule)
+        else:
+            self.record(node, verdict)
+            notes.extend(node.after_rule)
+            if verdict.rule != "todo":  # references below a bare heading stay notes
+                for child in node.children:
+                    self.walk(child, section, chain, group, cards, groups, notes)
+
+    def subheadings_note(self, node: Node) -> str:
+        return "; its sub-headings belong to its answer" if node.children else ""
+
+    def emit_card(
+        self,
+        node: Node,
+        section: str,
+        chain: tuple[str, ...],
+        group: str | None,
+        cards: list[Card],
+        notes: list[Block],
+        decided: bool = False,
+    ) -> None:
+        if not decided:
+            self.decide(node, "card", "topic", "a part heading under a chapter: a topic card")
+        body = list(node.body) + self.descendant_blocks(node)
+        self.add_card(cards, self.card(node, section, chain, group, body))
+        notes.extend(self.all_after_rule(node))
 
     def all_after_rule(self, node: Node) -> list[Block]:
         out = list(node.after_rule)
@@ -260,14 +337,12 @@ class OutlineBuilder:
         section: str,
         chain: tuple[str, ...],
         group: str | None,
-        own_body_only: bool = False,
+        body: list[Block],
     ) -> Card | None:
         raw = node.raw_title
-        label, question = T.split_label(self.title_of(node))
+        label, question = T.split_label(title_of(node))
+        important = T.undecorate(title_of(node))[1] or T.undecorate(question)[1]
         key, explicit = self.card_key(node, raw, section, question)
-        body: list[Block] = list(node.body)
-        if not own_body_only:
-            body += self.descendant_blocks(node)
         translations: dict[str, Translation] = {}
         answer_blocks: list[Block] = []
         for b in body:
@@ -277,15 +352,19 @@ class OutlineBuilder:
                 answer_blocks.append(b)
         answer = _ANSWER_PREFIX.sub("", self.source_of(answer_blocks), count=1)
         if not answer.strip() and not translations:
-            self.diags.warning(
-                node.line, 1, f"question {T.plain(question)!r} has no answer; it is left out"
+            return self.leave_out(node, question, "has no answer", "a question with no answer")
+        if T.is_placeholder(answer) and not translations:
+            return self.leave_out(
+                node,
+                question,
+                "has only a placeholder or links for an answer",
+                "a placeholder answer (TODO, links only)",
             )
-            self.decide(node, "skipped", "a question with no answer")
-            return None
         end = max((b.end for b in body), default=node.block.end)
-        tags = ["::".join(T.tag_part(p) for p in (self.name, *chain[: len(chain)]))] + [
-            T.tag_part(t) for t in self.options.get("tags", []) if isinstance(t, str)
-        ]
+        tags = ["::".join(T.tag_part(p) for p in (self.name, *chain))]
+        tags += [T.tag_part(t) for t in self.options.get("tags", []) if isinstance(t, str)]
+        if important:
+            tags.append("important")
         return Card(
             key=key,
             label=label,
@@ -304,6 +383,11 @@ class OutlineBuilder:
             explicit_key=explicit,
             namespace=str(self.options.get("id") or self.name),
         )
+
+    def leave_out(self, node: Node, question: str, why: str, reason: str) -> None:
+        self.diags.warning(node.line, 1, f"question {T.plain(question)!r} {why}; it is left out")
+        self.decide(node, "skipped", "no-answer", reason)
+        return None
 
     def heading_col(self, node: Node) -> int:
         line = self.lines[node.block.start]
@@ -351,19 +435,26 @@ class OutlineBuilder:
         self.keys[key] = node.line
         return key, False
 
-    def card_translation(self, b: Block, out: dict[str, Translation]) -> None:
-        lang, _, question = b.text.strip().partition(" ")
+    # -- translations ---------------------------------------------------------------------
+    def translation(self, b: Block) -> Translation:
+        """A `::: lang Text` … `:::` block: its first line is the question or title."""
+        lang, _, first = b.text.strip().partition(" ")
         if not b.closed:
             self.diags.error(b.start + 1, 1, f"`::: {lang}` block is never closed with `:::`")
-        if lang in out:
-            self.diags.warning(b.start + 1, 1, f"a second `::: {lang}` block in one card ignored")
+        return Translation(lang, first.strip(), self.inner_source(b), self.span(b.start + 1))
+
+    def card_translation(self, b: Block, out: dict[str, Translation]) -> None:
+        t = self.translation(b)
+        if t.lang in out:
+            self.diags.warning(b.start + 1, 1, f"a second `::: {t.lang}` block in one card ignored")
             return
-        answer = self.inner_source(b)
-        if not question.strip():
+        if not t.question:
             self.diags.warning(
-                b.start + 1, 1, f"`::: {lang}` block has no question: write `::: {lang} Question?`"
+                b.start + 1,
+                1,
+                f"`::: {t.lang}` block has no question: write `::: {t.lang} Question?`",
             )
-        out[lang] = Translation(lang, question.strip(), answer, self.span(b.start + 1))
+        out[t.lang] = t
 
     def heading_translations(self, node: Node) -> tuple[FrozenMap, list[Block]]:
         """`::: en Title` right under a section/group heading translates the title."""
@@ -371,13 +462,8 @@ class OutlineBuilder:
         rest: list[Block] = []
         for b in node.body:
             if b.kind == "container":
-                lang, _, title = b.text.strip().partition(" ")
-                if not b.closed:
-                    self.diags.error(b.start + 1, 1, f"`::: {lang}` block is never closed")
-                found.setdefault(
-                    lang,
-                    Translation(lang, title.strip(), self.inner_source(b), self.span(b.start + 1)),
-                )
+                t = self.translation(b)
+                found.setdefault(t.lang, t)
             else:
                 rest.append(b)
         return FrozenMap(found), rest
@@ -397,72 +483,6 @@ class OutlineBuilder:
         for b in blocks:
             if b.kind == "container":
                 self.diags.error(b.start + 1, 1, f"translation block outside any card (in {where})")
-
-    # -- question index -------------------------------------------------------------------
-    def index(self, blocks: list[Block]) -> tuple[list[IndexEntry], list[Block]]:
-        """Find `**题目：**` + list/lines; return its entries and the other intro blocks."""
-        entries: list[IndexEntry] = []
-        rest: list[Block] = []
-        taking = False
-        for b in blocks:
-            if b.kind == "paragraph" and _is_index_head(b.text.split("\n", 1)[0]):
-                taking = True
-                for k, line in enumerate(b.text.split("\n")[1:], 1):
-                    self.add_entry(entries, line, b.start + 1 + k)
-                continue
-            if (
-                taking
-                and b.kind in ("other", "paragraph")
-                and b.tokens[0].type.endswith(("list_open", "paragraph_open"))
-            ):
-                for t in b.tokens:
-                    if t.type == "inline" and t.map:
-                        first = t.content.split("\n")[0]
-                        number = ""
-                        if b.tokens[0].type == "ordered_list_open":
-                            number = self.lines[t.map[0]].lstrip().split(" ", 1)[0]
-                        self.add_entry(entries, f"{number} {first}".strip(), t.map[0] + 1)
-                    elif t.type == "inline":
-                        continue
-                if b.kind == "paragraph":
-                    continue
-                continue
-            if b.kind == "container":
-                self.check_stray_translations([b], "a section introduction")
-            taking = False
-            rest.append(b)
-        return entries, rest
-
-    def add_entry(self, entries: list[IndexEntry], line: str, lineno: int) -> None:
-        if line.strip():
-            label, text = T.split_label(line.strip())
-            entries.append(IndexEntry(label, text, self.span(lineno)))
-
-    def cross_check(self, index: list[IndexEntry], cards: list[Card], groups: list[Group]) -> None:
-        names = {T.normalize(c.question): c for c in cards}
-        by_label = {c.label: c for c in cards if c.label}
-        group_names = {T.normalize(g.title) for g in groups}
-        matched: set[str] = set()
-        for e in index:
-            n = T.normalize(e.text)
-            card = names.get(n) or (
-                by_label.get(e.label)
-                if e.label and _similar(e.text, by_label.get(e.label))
-                else None
-            )
-            if card:
-                matched.add(card.key)
-            elif n not in group_names:
-                self.diags.warning(
-                    e.span.line, 1, f"the question index lists {e.text!r} but no card answers it"
-                )
-        for c in cards:
-            if c.key not in matched:
-                self.diags.warning(
-                    c.span.line,
-                    c.span.col,
-                    f"question {T.plain(c.question)!r} is not in the section's question index",
-                )
 
     # -- helpers --------------------------------------------------------------------------
     def span(self, line: int, col: int = 1) -> Span:
@@ -528,30 +548,3 @@ class OutlineBuilder:
             seen[s.slug] = n
             out.append(replace(s, slug=f"{s.slug}-{n}") if n > 1 else s)
         return out
-
-
-def trailing_id(raw: str) -> tuple[int, str] | None:
-    """(where `{#` starts, what is inside) of a heading's trailing `{#id}`, found by scanning:
-    a pattern with white space on both sides of the braces backtracks through every space."""
-    text = raw.rstrip()
-    if not text.endswith("}"):
-        return None
-    start = text.rfind("{#")
-    if start < 0 or "}" in text[start + 2 : -1]:
-        return None
-    return start, text[start + 2 : -1]
-
-
-def _is_index_head(line: str) -> bool:
-    """`**题目：**`, `题目`, `Questions:`: the word alone, in bold or not, colon or not."""
-    core = line.strip().replace("**", "").replace("__", "").strip().rstrip(":：").strip()
-    return bool(_INDEX_HEAD.fullmatch(core))
-
-
-def _similar(a: str, card: Card | None) -> bool:
-    if card is None:
-        return False
-    import difflib
-
-    sm = difflib.SequenceMatcher(None, T.normalize(a), T.normalize(card.question), autojunk=False)
-    return sm.quick_ratio() > 0.5 and sm.ratio() > 0.5

@@ -39,7 +39,9 @@ def check_report(doc: Document, decisions: bool = False) -> str:
     if decisions:
         lines.append("  decisions:")
         lines += [
-            f"      {d.span.line:>4}  {d.kind:<8} {d.text} — {d.reason}" for d in doc.decisions
+            f"      {d.span.line:>4}  {d.kind:<8} {d.text} — {d.reason}"
+            + (f" [{d.rule}]" if d.rule else "")
+            for d in doc.decisions
         ]
     return "\n".join(lines)
 

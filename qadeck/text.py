@@ -11,17 +11,21 @@ _CN_NUM = "零一二三四五六七八九十百千"
 # A label prefix and the separator after it. Order matters: the first that matches wins.
 _LABEL_RES = (
     re.compile(r"^((?:QA|Q\s*+\d{0,3}+|问题|问))\s*+[:：]\s*", re.I),  # Q1:  QA:  问题：
+    # **题目**：  **问题：**
+    re.compile(r"^(?:\*\*|__)(QA|Q\s*+\d{0,3}+|问题|问|题目)(?:\*\*|__)\s*+[:：]\s*", re.I),
+    re.compile(r"^(?:\*\*|__)(QA|Q\s*+\d{0,3}+|问题|问|题目)\s*+[:：]\s*+(?:\*\*|__)\s*", re.I),
     re.compile(r"^(Q\d{1,3})[.．、]\s*", re.I),  # Q1.  Q2、
     re.compile(r"^[（(](\d{1,3}|[" + _CN_NUM + r"]{1,3})[)）]\s*"),  # (1)  （一）
-    re.compile(r"^([" + _CN_NUM + r"]{1,3})\s*[、.．]\s*"),  # 一、
-    re.compile(r"^(\d{1,4}(?:[.．\-]\d{1,3})*)\s*[.．、:：)）]\s*(?!\d)"),  # 1.  2.1.  1、
+    re.compile(r"^([" + _CN_NUM + r"]{1,3})\s*[、.．，]\s*"),  # 一、  一，
+    re.compile(r"^(\d{1,4}(?:[.．\-]\d{1,3})*)\s*[.．、:：)），]\s*(?!\d)"),  # 1.  2.1.  1、 1，
     re.compile(r"^(\d{1,3}(?:[.．\-]\d{1,3})+)(?=\s|[^\x00-\x7f])\s*"),  # 2.1 具体  1-1 x
     re.compile(r"^(\d{1,3})\s+(?=\S)"),  # 1 Title
     re.compile(r"^(\d{1,3})(?=[^\x00-\x7f\d])"),  # 1概述
 )
 _QUESTION_WORDS = (
     "什么", "如何", "为什么", "为何", "怎么", "怎样", "是否", "哪些", "哪个", "介绍", "简述",
-    "讲讲", "说说", "谈谈", "区别", "作用", "解释", "对比", "比较", "原理", "吗", "呢",
+    "讲讲", "说说", "谈谈", "说一下", "讲一下", "谈一下", "聊聊", "区别", "异同", "作用", "解释",
+    "对比", "比较", "原理", "吗", "呢",
 )  # fmt: skip
 _EN_QUESTION = re.compile(
     r"^(what|how|why|when|where|which|who|whose|is|are|can|could|does|do|did|should|"
@@ -34,14 +38,14 @@ _STRIP_MD = re.compile(r"(\*\*|__|\*|`|~~)")
 @lru_cache(maxsize=1 << 16)
 def split_label(text: str) -> tuple[str, str]:
     """Split `2.1 具体介绍…` into (`2.1`, `具体介绍…`); no label gives ("", text)."""
-    stripped = text.strip()
+    stripped = undecorate(text)[0]
     for pattern in _LABEL_RES:
         m = pattern.match(stripped)
         if m:
-            rest = stripped[m.end() :].strip()
+            rest = undecorate(stripped[m.end() :])[0]
             if rest:
                 label = m.group(1).replace(" ", "")
-                label = "" if label in ("问题", "问") else label
+                label = "" if label in ("问题", "问", "题目") else label
                 return label.replace("．", "."), _unwrap_bold(rest)
     return "", _unwrap_bold(stripped)
 
@@ -59,11 +63,14 @@ def plain(text: str) -> str:
 
 def reads_as_question(text: str) -> bool:
     """The issue-8 rule: ends with ？/?, or starts/ends with a question word."""
-    t = plain(text).rstrip(" 。.:：!！")
+    t = undecorate(plain(text))[0].rstrip(" 。.:：!！")
     t = re.sub(r"\$[^$]*\$$", "", t).strip() or t
     if not t:
         return False
     if t.endswith(("?", "？")):
+        return True
+    mark = max(t.rfind("?"), t.rfind("？"))
+    if mark > 0 and len(t) - mark <= 30:  # `了解 RAG 吗？详细讲述一下`, `What is X? Explain.`
         return True
     if any(t.startswith(w) or t.endswith(w) for w in _QUESTION_WORDS):
         return True
@@ -97,3 +104,93 @@ def tag_part(text: str) -> str:
     shown by a template, and is never markup)."""
     t = re.sub(r"\s+", "_", re.sub(r"[<>&\"'{}]", "", plain(text)).strip())
     return t.replace("::", ":").strip(":") or "_"
+
+
+# -- decorations ---------------------------------------------------------------------------
+# Emoji, stars and other pictographs before or after a question are decoration, not words;
+# a star (or a fire, an exclamation mark) is the common "important" mark.
+_IMPORTANT_MARKS = frozenset("⭐🌟★☆🔥❗❕‼")
+_IMPORTANT_WORDS = re.compile(r"[【\[（(]\s*(重要|重点|高频|必考|必会|important)\s*[】\]）)]", re.I)
+_JOINERS = frozenset("\u200d\ufe0e\ufe0f\u20e3")
+
+
+def _decorative(c: str) -> bool:
+    if c in _JOINERS or c in _IMPORTANT_MARKS:
+        return True
+    cat = unicodedata.category(c)
+    return cat == "So" or (cat == "Sk" and "\U0001f3fb" <= c <= "\U0001f3ff")
+
+
+# `What is X? [[src]](https://…)`, `… [来源](…)`: where the question came from, not its words.
+_SOURCE_LINK = re.compile(
+    r"\s*[(（]?\[\[?\s*(src|source|ref|link|参考|来源|原文|出处|原题|题目链接|\d{1,3})\s*\]?\]"
+    r"\([^()\s]*\)[)）]?\s*$",
+    re.I,
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def undecorate(text: str) -> tuple[str, bool]:
+    """(`text` without decorations at either end, whether one of them marks it important):
+    `⭐️Redis 为什么快？` → (`Redis 为什么快？`, True); `What is a tree? 👶` → (`What is a tree?`,
+    False). Decorations inside the text stay."""
+    important = False
+    t = text.strip()
+    while True:
+        before = t
+        t = _SOURCE_LINK.sub("", t)
+        m = _IMPORTANT_WORDS.match(t) or _IMPORTANT_WORDS.search(t, max(0, len(t) - 12))
+        if m and (m.start() == 0 or m.end() == len(t)):
+            important = True
+            t = (t[: m.start()] + t[m.end() :]).strip()
+        i, j = 0, len(t)
+        while i < j and (_decorative(t[i]) or t[i].isspace()):
+            important |= t[i] in _IMPORTANT_MARKS
+            i += 1
+        while j > i and (_decorative(t[j - 1]) or t[j - 1].isspace()):
+            important |= t[j - 1] in _IMPORTANT_MARKS
+            j -= 1
+        t = t[i:j]
+        if t == before:
+            return t, important
+
+
+# -- placeholders ----------------------------------------------------------------------------
+_PLACEHOLDER_TEXT = (
+    "todo tbd tba wip fixme 待补充 待完善 待更新 待完成 待写 待续 未完成 未完待续 略 暂无 "
+    "answerhere youranswer youranswerhere comingsoon 待定 施工中 敬请期待 占位 更新中 "
+    "answergoeshere addanswer 待补 "
+    # what is left of "only links" once the links are gone: their labels
+    "参考资料 参考答案 参考链接 参考 相关面试题 相关问题 相关阅读 推荐阅读 延伸阅读 资料 来源 "
+    "references reference sources source links link furtherreading seealso readmore"
+)
+_PLACEHOLDER_WORDS = frozenset(_PLACEHOLDER_TEXT.split())
+_ONLY_PLACEHOLDERS = re.compile(
+    "(?:" + "|".join(sorted(map(re.escape, _PLACEHOLDER_WORDS), key=len, reverse=True)) + ")+"
+)
+_LINK = re.compile(
+    r"!?\[(?:[^\[\]]|\[[^\[\]]*+\])*+\]\([^()\s]*+(?:\([^()\s]*+\)[^()\s]*+)*+"
+    r"(?:\s++\"[^\"]*+\")?+\)"
+)
+_AUTOLINK = re.compile(r"<(?:https?|ftp)://[^\s<>]*>|\bhttps?://\S+", re.I)
+_TASK_BOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*\[[ xX]\]\s*", re.M)
+_HTML_TAG = re.compile(r"<[^<>\n]*>")
+_LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
+
+
+def is_placeholder(answer: str) -> bool:
+    """An answer that answers nothing: only `TODO`/`待补充`/`Answer here`, unchecked task
+    boxes, or links (a reading list is not an answer). Images are content."""
+    if "![" in answer or "<img" in answer.lower() or "```" in answer or "$" in answer:
+        return False
+    t = _TASK_BOX.sub("", answer)
+    linked = t != (t := _LINK.sub(" ", t))
+    t = _AUTOLINK.sub(" ", t)
+    t = _HTML_TAG.sub(" ", t)
+    if linked:  # "related questions" and a link to the answers elsewhere answer nothing
+        t = "\n".join(
+            "" if (m := _LIST_LINE.match(x)) and reads_as_question(m.group(1)) else x
+            for x in t.split("\n")
+        )
+    words = normalize(t)
+    return not words or _ONLY_PLACEHOLDERS.fullmatch(words) is not None

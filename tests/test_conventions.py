@@ -259,3 +259,40 @@ def test_q1_dot_is_a_label_and_a_windows_image_path_is_named_as_such():
     assert (doc.cards[0].label, doc.cards[0].question) == ("Q1", "什么是过拟合？")
     (warning,) = [w for w in doc.warnings if "F:/pics" in w.message]
     assert "another computer's drive" in warning.message and "scheme" not in warning.message
+
+
+def _fixture_cases(path: Path) -> list[tuple[str, str, list[str]]]:
+    """(name, Markdown, expected lines) of each `@@ name` case in a side-by-side file."""
+    cases = []
+    for chunk in path.read_text("utf-8").split("\n@@ ")[1:]:
+        name, _, rest = chunk.partition("\n")
+        parts = rest.split("\n.\n")
+        source = parts[0].removeprefix(".\n") + "\n"
+        expected = [x for x in parts[1].split("\n") if x.strip()]
+        cases.append((name.strip(), source, expected))
+    return cases
+
+
+CASES = _fixture_cases(Path(__file__).parent / "fixtures" / "conventions.txt")
+
+
+@pytest.mark.parametrize("name,source,expected", CASES, ids=[c[0] for c in CASES])
+def test_convention_fixture(name, source, expected):
+    cards = parse_text(source, "case.md").cards
+    wanted = [x for x in expected if not x.startswith("- ") and x != "important"]
+    assert [c.question for c in cards] == [x.split(" :: ")[0] for x in wanted], name
+    answers = "\n".join(c.answer for c in cards)
+    card = None
+    it = iter(cards)
+    for line in expected:
+        if line.startswith("- "):
+            assert line[2:].strip(": ") not in answers, (name, line)
+        elif line == "important":
+            assert "important" in card.tags, (name, card.question)
+        else:
+            card = next(it)
+            if " :: " in line:
+                assert line.split(" :: ", 1)[1] in card.answer, (name, card.question)
+            assert ("important" in card.tags) == (
+                expected[expected.index(line) + 1 : expected.index(line) + 2] == ["important"]
+            ), (name, card.question)

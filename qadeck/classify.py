@@ -1,0 +1,409 @@
+"""What each heading is: the source conventions as an ordered list of named rules.
+
+Like markdown-it's block rules, `RULES` is tried in order and the first rule whose test holds
+decides; each rule looks only at the heading's own neighbourhood (its title, its body, its
+children, its siblings under the same parent), never at a distant part of the file, so an
+edit far away cannot flip it. `check --decisions` prints the rule and its reason.
+
+The kinds a rule gives:
+
+- `card`: the heading and everything below it is one question and its answer.
+- `category`: it holds cards below; it becomes a section (at the top) or a group. Its own
+  text, and its part sub-headings, are a card of their own when they explain the heading.
+- `part`: a generic sub-heading (题目描述, 解题思路, Intent, Implementation, …): it belongs
+  to the answer of the heading above it.
+- `note`: kept as a section note (references, an empty heading's text).
+- `skipped`: not a question (a TODO list, a question index, a heading with nothing under it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import text as T
+from .blocks import Block, Node, has_content
+
+_NOT_A_TOPIC = re.compile(
+    r"^(参考(资料|文献|链接|阅读|文章|博客)?|相关(链接|资料|阅读|文章)|延伸阅读|扩展阅读|推荐阅读|"
+    r"学习资料|学习资源|资料|资源|推荐书籍|书籍推荐|目录|致谢|鸣谢|微信公众号|公众号|关注我|联系我|"
+    r"联系方式|交流群|读者群|赞赏|打赏|广告|版权声明|转载声明|声明|更新日志|更新记录|"
+    r"前言|引言|写在前面|写在最前面|序言|开篇|导读|简单介绍|简要介绍|preface|foreword|"
+    r"references?|further reading|reading list|see also|links|useful links|resources|"
+    r"books|credits|acknowledge?ments|contents|table of contents|toc|license|contributing|"
+    r"contributors|changelog|star history|sponsors?|about( me| the author)?|contact)\s*[:：]?$",
+    re.I,
+)
+_TODO = re.compile(
+    r"^(todo|to-?do( list)?|wip|待完成|待补充|待完善|待整理|待更新|待办|未完成|未完待续|"
+    r"施工中|coming soon)\b",
+    re.I,
+)
+_INDEX = re.compile(
+    r"(题目|问题|问题列表|面试题|面试题目|题目列表|目录|索引|questions?|question list|index)", re.I
+)
+# Generic part headings: what they say only makes sense under the heading above them.
+_PART = re.compile(
+    r"^(题目|题目描述|问题描述|描述|题意|题目大意|题目链接|题目地址|原题链接|链接|题目来源|来源|输入|输出|输入输出|样例|示例|例子|举例|实例|"
+    r"思路|解题思路|思路分析|分析|解法|解答|题解|方法|解决方案|答案|参考答案|回答|"
+    r"(方法|解法|思路|方案)\s*[一二三四五六七八九十\d]+.*|"
+    r"代码|代码实现|实现|源码|参考代码|其他语言版本|其他语言|多语言版本|代码版本|"
+    r"复杂度|复杂度分析|时间复杂度|空间复杂度|"
+    r"简介|概述|介绍|定义|概念|特点|特性|优点|缺点|优缺点|优势|劣势|不足|局限|局限性|"
+    r"应用|应用场景|使用场景|适用场景|场景|用法|使用|使用方法|步骤|流程|过程|原理|"
+    r"注意|注意事项|总结|小结|备注|说明|补充|扩展|拓展|延伸|相关题目|类似题目|相似题目|"
+    r"结论|一句话结论|核心|核心机制|核心思想|关键点|要点|必答点|加分点|常见误答|易错点|误区|追问|"
+    r"标准答案|答题要点|答题思路|面试回答|回答要点|"
+    r"intent|motivation|applicability|structure|class diagram|participants|collaborations|"
+    r"consequences|implementation|sample code|code|examples?|known uses|related patterns|"
+    r"jdk|usage|use cases?|solution|solutions?|approach( \d+)?|method( \d+)?|analysis|"
+    r"complexity|complexity analysis|description|problem( statement)?|answer|explanation|"
+    r"notes?|summary|pros|cons|pros and cons|advantages|disadvantages|input|output|"
+    r"follow[- ]?up|discussion|intuition|algorithm|definition|overview|introduction)"
+    r"\s*[:：]?$",
+    re.I,
+)
+# Under a code part (`其他语言版本`, `代码`, `Implementation`), one heading per language.
+_LANGUAGE = re.compile(
+    r"^(c|c\+\+|cpp|c#|java|python3?|go|golang|javascript|js|typescript|ts|rust|kotlin|swift|"
+    r"php|ruby|scala|dart|sql|shell|bash)(\s*(版本|版|代码|实现|解法|version|code))?\s*[:：]?$",
+    re.I,
+)
+_CODE_PARENT = re.compile(r"(代码|语言|实现|版本|code|implementation|solution)", re.I)
+# `参考答案` under the question's own level: the answer, written as a sibling heading.
+_ANSWER_PART = re.compile(r"^(参考答案|答案|解答|解析|回答|答|answer|solution)\s*[:：]?$", re.I)
+_PROMOTED = frozenset({"bold", "prefix", "list", "task", "details", "numbered", "file"})
+# A chapter's own text introduces the chapter; it explains no single thing.
+_CHAPTER = re.compile(
+    r"(篇|章|部分|系列|合集|汇总|大全|总结|笔记|面试题|面试|面经|题库|专题|专栏|集锦|"
+    r"questions|interview|notes|cheat ?sheet|guide)$|^(第.{1,4}[章节篇部分]|chapter|part)\b",
+    re.I,
+)
+_INTRO = re.compile(
+    r"^\s*(本文|本章|本节|本篇|本部分|本系列|这里|以下|下面|此处|这部分|这一章|这篇|该部分|整理|收集|"
+    r"汇总|记录|总结了|(this|the following) (page|document|section|chapter|part|file|repo)|"
+    r"in this|here (are|is|you)|a (collection|list|set) of|these are|this is a)",
+    re.I,
+)
+# "详见这篇文章", "see this post": a pointer elsewhere, not an explanation.
+_POINTER = re.compile(r"(请看|详见|参见|参考|见|看这篇|阅读|see|read|check out|refer to)", re.I)
+_LINK_TEXT = re.compile(r"!?\[([^\[\]]*+)\]\([^()]*+\)")
+_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9+#\-]{1,}|[\u4e00-\u9fff]{2,}")
+_STOP = frozenset({"the", "and", "for", "with", "what", "how", "why", "are", "is", "of", "to"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # card | category | part | note | skipped
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: str
+    reason: str
+    test: Callable[[Classifier, Node, Node | None], bool]
+
+
+class Classifier:
+    """Applies `RULES` to the headings of one tree; every answer is cached per node."""
+
+    def __init__(self, root: Node) -> None:
+        adopt_answer_parts(root)
+        self.parents: dict[int, Node | None] = {}
+        self.repeated: set[int] = set()
+        self._verdicts: dict[int, Verdict] = {}
+        self._questions_below: dict[int, bool] = {}
+        self._index(root, None)
+
+    def _index(self, node: Node, parent: Node | None) -> None:
+        stack = [(node, parent)]
+        while stack:
+            n, p = stack.pop()
+            self.parents[id(n)] = p
+            self._mark_repeated(n)
+            stack.extend((c, n) for c in n.children)
+
+    def _mark_repeated(self, node: Node) -> None:
+        """A sub-heading title that recurs under several siblings (every design pattern has
+        its `Class Diagram`) is a part heading, whatever its words."""
+        with_children = [c for c in node.children if c.children]
+        if len(with_children) < 2:
+            return
+        counts = Counter(
+            t for c in with_children for t in {T.normalize(title_of(g)) for g in c.children}
+        )
+        need = 2 if len(with_children) <= 3 else 3
+        for c in with_children:
+            for g in c.children:
+                t = T.normalize(title_of(g))
+                if t and counts[t] >= need and not is_question(g):
+                    self.repeated.add(id(g))
+
+    # -- predicates a rule may use -------------------------------------------------------
+    def verdict(self, node: Node) -> Verdict:
+        found = self._verdicts.get(id(node))
+        if found is None:
+            parent = self.parents.get(id(node))
+            rule = next(r for r in RULES if r.test(self, node, parent))
+            found = Verdict(rule.kind, rule.name, rule.reason)
+            self._verdicts[id(node)] = found
+        return found
+
+    def is_part(self, node: Node) -> bool:
+        return self.verdict(node).kind == "part"
+
+    def part_word(self, node: Node) -> bool:
+        """Named like a part (描述, 思路, Intent), or repeated under several siblings, or a
+        language under a code part."""
+        if _PART.match(_bare_title(node)) or id(node) in self.repeated:
+            return True
+        parent = self.parents.get(id(node))
+        return bool(
+            _LANGUAGE.match(_bare_title(node))
+            and parent is not None
+            and parent.block is not None
+            and _CODE_PARENT.search(_bare_title(parent))
+        )
+
+    def among_parts(self, node: Node, parent: Node) -> bool:
+        """A heading that is not a question, beside mostly part headings, is a part too
+        (`其他语言版本`'s `Java`, `Python`, … `TypeScript`)."""
+        siblings = parent.children
+        named = sum(1 for s in siblings if self.part_word(s))
+        return named * 2 >= len(siblings) and not is_question(node)
+
+    def holds_cards(self, node: Node) -> bool:
+        """A card or a category below it (parts, notes and skipped headings are neither)."""
+        return any(self.verdict(c).kind in ("card", "category") for c in node.children)
+
+    def question_below(self, node: Node) -> bool:
+        found = self._questions_below.get(id(node))
+        if found is None:
+            found = any(
+                not self.is_part(c) and (is_question(c) or self.question_below(c))
+                for c in node.children
+            )
+            self._questions_below[id(node)] = found
+        return found
+
+    def own_answer(self, node: Node, body: list[Block]) -> list[Block]:
+        """The blocks that make a category's own card: its text and its part sub-headings,
+        when they explain the heading (not a chapter's introduction, not only links)."""
+        parts = [c for c in node.children if self.is_part(c)]
+        blocks = [b for b in body if b.kind != "container"]
+        if not has_content(blocks) and not parts:
+            return []
+        if node.level == 1 or _CHAPTER.search(T.plain(title_of(node))):
+            return []  # a document's or chapter's own text introduces it
+        if not parts and not _explains(_bare_title(node), blocks):
+            return []
+        out = list(blocks)
+        for p in parts:
+            out += [p.block, *p.body, *_descendants(p)]
+        return out
+
+
+def title_of(node: Node) -> str:
+    """The heading's text without a trailing `{#id}`."""
+    found = trailing_id(node.raw_title)
+    return (node.raw_title[: found[0]] if found else node.raw_title).strip()
+
+
+def is_question(node: Node) -> bool:
+    """Reads as a question, or was promoted as one (a bold question line, a task, …)."""
+    if node.block is not None and node.block.origin in _PROMOTED:
+        return True
+    return T.reads_as_question(T.split_label(title_of(node))[1])
+
+
+def adopt_answer_parts(root: Node) -> None:
+    """`#### 题目：X` (no text) then `#### 参考答案` at the same level, or `# 141. 环形链表`
+    then `# 思路`, `# 其他语言版本`: part headings written as siblings move under the
+    heading they belong to (the nearest one before them that is not a part). A part after
+    an answered question is left alone: the question's answer is already whole."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        kids: list[Node] = []
+        for c in node.children:
+            prev = kids[-1] if kids else None
+            title = _bare_title(c)
+            if (
+                prev is not None
+                and prev.level == c.level
+                and not _PART.match(_bare_title(prev))
+                and (
+                    (_ANSWER_PART.match(title) and is_question(prev) and not has_content(prev.body))
+                    or (_PART.match(title) and not is_question(prev))
+                )
+            ):
+                prev.children.append(c)
+                continue
+            kids.append(c)
+        node.children = kids
+        stack.extend(kids)
+
+
+def trailing_id(raw: str) -> tuple[int, str] | None:
+    """(where `{#` starts, what is inside) of a heading's trailing `{#id}`, found by scanning:
+    a pattern with white space on both sides of the braces backtracks through every space."""
+    text = raw.rstrip()
+    if not text.endswith("}"):
+        return None
+    start = text.rfind("{#")
+    if start < 0 or "}" in text[start + 2 : -1]:
+        return None
+    return start, text[start + 2 : -1]
+
+
+def is_index_head(line: str) -> bool:
+    """`**题目：**`, `题目`, `Questions:`: the word alone, in bold or not, colon or not."""
+    core = line.strip().replace("**", "").replace("__", "").strip().rstrip(":：").strip()
+    return bool(_INDEX.fullmatch(T.split_label(core)[1]))
+
+
+def _explains(title: str, blocks: list[Block]) -> bool:
+    """Whether a heading's own text explains it: the first paragraph is prose (not a label,
+    an image or a pointer to an article) that names what the heading names, or the text
+    holds a list, a table or code of its own."""
+    paras = [b for b in blocks if b.kind == "paragraph"]
+    if not paras:
+        return any(
+            b.kind == "other" and b.tokens and b.tokens[0].type != "html_block" for b in blocks
+        )
+    first = paras[0].raw if paras[0].raw is not None else paras[0].text
+    if _INTRO.match(first):
+        return False
+    prose = T.plain(_LINK_TEXT.sub(r"\1", first))
+    if len(prose) < 6 or (_POINTER.search(prose) and "](" in first and len(prose) < 80):
+        return False
+    return _names(title, prose[:160])
+
+
+def _names(title: str, text: str) -> bool:
+    """Title and text share a word: an English word, or two Chinese characters in a row."""
+
+    def words(s: str) -> set[str]:
+        out: set[str] = set()
+        for w in _WORDS.findall(s.lower()):
+            if w[0] < "\u4e00":
+                if w not in _STOP:
+                    out.add(w)
+            else:
+                out.update(w[k : k + 2] for k in range(len(w) - 1))
+        return out
+
+    return bool(words(title) & words(text))
+
+
+def _descendants(node: Node) -> list[Block]:
+    out: list[Block] = []
+    for c in node.children:
+        out += [c.block, *c.body, *_descendants(c)]
+    return out
+
+
+def _bare_title(node: Node) -> str:
+    return T.plain(T.split_label(title_of(node))[1])
+
+
+def _only_lists(blocks: list[Block]) -> bool:
+    return bool(blocks) and all(
+        b.kind == "other" and b.tokens and b.tokens[0].type.endswith("list_open")
+        for b in blocks
+        if b.kind != "container"
+    )
+
+
+def _unanswered_questions(blocks: list[Block]) -> bool:
+    """Only lists, every item a question of one line with nothing nested under it."""
+    if not _only_lists(blocks):
+        return False
+    for b in blocks:
+        if b.kind == "container":
+            continue
+        items = [t for t in b.tokens if t.type == "list_item_open" and t.level == 1]
+        inline = [t for t in b.tokens if t.type == "inline" and t.level == 3]
+        if len(items) != len(inline) or not inline:
+            return False
+        if any("\n" in t.content or not T.reads_as_question(t.content) for t in inline):
+            return False
+    return True
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "empty-heading",
+        "note",
+        "an empty heading; its text is a section note",
+        lambda c, n, p: not _bare_title(n) and not c.question_below(n),
+    ),
+    Rule(
+        "todo",
+        "skipped",
+        "a TODO list (待完成, WIP), not a question",
+        lambda c, n, p: bool(_TODO.match(_bare_title(n))),
+    ),
+    Rule(
+        "references",
+        "note",
+        "references, reading list or contents: kept as a section note",
+        lambda c, n, p: bool(_NOT_A_TOPIC.match(_bare_title(n))),
+    ),
+    Rule(
+        "question-index",
+        "skipped",
+        "a list of the questions (an index), not a question",
+        lambda c, n, p: is_index_head(_bare_title(n)) and not n.children and _only_lists(n.body),
+    ),
+    Rule(
+        "part-heading",
+        "part",
+        "a generic part (描述, 思路, 代码, Intent, …): it belongs to the answer above",
+        lambda c, n, p: (
+            p is not None
+            and p.block is not None
+            and (bool(_PART.match(_bare_title(n))) or id(n) in c.repeated)
+            and not c.question_below(n)
+        ),
+    ),
+    Rule(
+        "question",
+        "card",
+        "reads as a question; its sub-headings belong to its answer",
+        lambda c, n, p: is_question(n) and not c.question_below(n),
+    ),
+    Rule(
+        "category",
+        "category",
+        "holds questions below it",
+        lambda c, n, p: c.holds_cards(n),
+    ),
+    Rule(
+        "question-list",
+        "skipped",
+        "a list of questions without answers",
+        lambda c, n, p: not n.children and _unanswered_questions(n.body),
+    ),
+    Rule(
+        "chapter-text",
+        "note",
+        "a chapter's or document's own text (面经, 总结, …), kept as a section note",
+        lambda c, n, p: not c.holds_cards(n) and bool(_CHAPTER.search(_bare_title(n))),
+    ),
+    Rule(
+        "topic",
+        "card",
+        "a heading with content of its own (a topic card)",
+        lambda c, n, p: (
+            has_content(n.body)
+            or any(c.is_part(k) and (has_content(k.body) or k.children) for k in n.children)
+        ),
+    ),
+    Rule("no-content", "skipped", "a heading with nothing under it", lambda c, n, p: True),
+)
