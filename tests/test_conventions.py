@@ -250,8 +250,14 @@ def test_a_fence_inside_a_quote_is_closed_as_markdown_it_closes_it():
         "### 什么是引用里的代码？\n\n> 例子：\n> ```java\n> int x = 1;\n> ```\n\n答：如上。\n"
     )
     assert len(doc.cards) == 1 and "int x = 1;" in doc.cards[0].answer
-    with pytest.raises(SourceError):  # an unclosed one is still reported
-        parse_text("### 什么是A？\n\n> ```java\n> int x = 1;\n\n答。\n")
+    # One the quote ends is ended there, as markdown-it ends it: nothing after it is lost.
+    doc = parse_text("### 什么是A？\n\n> ```java\n> int x = 1;\n\n答。\n\n### 什么是B？\n乙\n")
+    assert [c.question for c in doc.cards] == ["什么是A？", "什么是B？"]
+    with pytest.raises(SourceError):  # one that swallows the rest of the file is reported
+        parse_text("### 什么是A？\n\n```java\nint x = 1;\n\n### 什么是B？\n乙\n")
+    # An empty one left open on the last line loses nothing: a warning.
+    doc = parse_text("### 什么是A？\n甲\n\n```\n")
+    assert any("runs to the end of the file" in w.message for w in doc.warnings)
 
 
 def test_q1_dot_is_a_label_and_a_windows_image_path_is_named_as_such():
