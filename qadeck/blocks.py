@@ -12,7 +12,7 @@ import re
 from markdown_it.token import Token
 
 from . import text as T
-from .details import unwrap_details
+from .details import split_at_details, unwrap_details
 from .errors import Diagnostics
 from .nodes import Block, Node
 
@@ -120,6 +120,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     whose summary is a label ("Answer", "展开") only loses its wrapper."""
     out: list[Block] = []
     level, in_question = 0, False
+    blocks = split_at_details(blocks, lines)
     tasks = _task_runs(blocks)
     chain: int | None = None  # the number of the last numbered question line (`1，…？`)
     i = 0
@@ -210,7 +211,7 @@ def _promote_paragraph(
         bold = _BOLD_LINE.match(T.undecorate(first)[0])
         if not bold or _is_bold_label(bold):
             return [b]
-        if not _bold_question(T.split_label(bold.group(2))[1]):
+        if not _bold_question(bold.group(2)):
             return [b]
         text = bold.group(2)
     head = Block("heading", b.start, b.start + 1, [], level + 1, text, origin=origin)
@@ -219,12 +220,16 @@ def _promote_paragraph(
 
 
 def _bold_question(text: str) -> bool:
-    """A bold line asks when it reads as a question and is not an emphasised sentence: one
-    that ends with `！`/`。`, or runs long without a question mark."""
-    core = T.undecorate(T.plain(text))[0]
+    """A bold line asks when it reads as a question and is not an emphasised sentence (one
+    that ends with `！`/`。`, or runs long without a question mark), or when it carries the
+    star that marks questions."""
+    core, important = T.undecorate(T.plain(text))
+    core = T.split_label(core)[1]
+    if important and len(core) <= 80:
+        return True  # `**Precision-recall trade-off ⭐️**`: the star marks a question
     if not T.reads_as_question(core):
         return False
-    if core.endswith(("?", "？")):
+    if "?" in core[-31:] or "？" in core[-31:]:
         return True
     return len(core) <= 40 and not core.endswith(("!", "！", "。"))
 

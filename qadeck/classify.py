@@ -31,6 +31,7 @@ _NOT_A_TOPIC = re.compile(
     r"学习资料|学习资源|资料|资源|推荐书籍|书籍推荐|目录|致谢|鸣谢|微信公众号|公众号|关注我|联系我|"
     r"联系方式|交流群|读者群|赞赏|打赏|广告|版权声明|转载声明|声明|更新日志|更新记录|"
     r"前言|引言|写在前面|写在最前面|序言|开篇|导读|简单介绍|简要介绍|preface|foreword|"
+    r"additional talking points|talking points|additional topics|further topics|延伸话题|"
     r"references?|further reading|reading list|see also|links|useful links|resources|"
     r"books|credits|acknowledge?ments|contents|table of contents|toc|license|contributing|"
     r"contributors|changelog|star history|sponsors?|about( me| the author)?|contact)\s*[:：]?$",
@@ -65,6 +66,8 @@ _PART = re.compile(
     r"\s*[:：]?$",
     re.I,
 )
+# `Step 1: Outline use cases`, `第二步`: a walk-through; everything under a step is the step's.
+_STEP = re.compile(r"^(第[一二三四五六七八九十\d]+步|步骤\s*\d+|(step|phase|stage)\s*\d+\b)", re.I)
 # Under a code part (`其他语言版本`, `代码`, `Implementation`), one heading per language.
 _LANGUAGE = re.compile(
     r"^(c|c\+\+|cpp|c#|java|python3?|go|golang|javascript|js|typescript|ts|rust|kotlin|swift|"
@@ -118,6 +121,7 @@ class Classifier:
         self.repeated: set[int] = set()
         self._verdicts: dict[int, Verdict] = {}
         self._questions_below: dict[int, bool] = {}
+        self._part_share: dict[int, float] = {}  # by parent: the share of part-named children
         self._index(root, None)
 
     def _index(self, node: Node, parent: Node | None) -> None:
@@ -160,11 +164,12 @@ class Classifier:
     def part_word(self, node: Node) -> bool:
         """Named like a part (描述, 思路, Intent), or repeated under several siblings, or a
         language under a code part."""
-        if _PART.match(_bare_title(node)) or id(node) in self.repeated:
+        title = _bare_title(node)
+        if _PART.match(title) or _STEP.match(title) or id(node) in self.repeated:
             return True
         parent = self.parents.get(id(node))
         return bool(
-            _LANGUAGE.match(_bare_title(node))
+            _LANGUAGE.match(title)
             and parent is not None
             and parent.block is not None
             and _CODE_PARENT.search(_bare_title(parent))
@@ -173,9 +178,12 @@ class Classifier:
     def among_parts(self, node: Node, parent: Node) -> bool:
         """A heading that is not a question, beside mostly part headings, is a part too
         (`其他语言版本`'s `Java`, `Python`, … `TypeScript`)."""
-        siblings = parent.children
-        named = sum(1 for s in siblings if self.part_word(s))
-        return named * 2 >= len(siblings) and not is_question(node)
+        share = self._part_share.get(id(parent))
+        if share is None:
+            siblings = parent.children
+            share = sum(1 for s in siblings if self.part_word(s)) / max(len(siblings), 1)
+            self._part_share[id(parent)] = share
+        return share >= 0.5 and not is_question(node)
 
     def holds_cards(self, node: Node) -> bool:
         """A card or a category below it (parts, notes and skipped headings are neither)."""
@@ -198,10 +206,10 @@ class Classifier:
         blocks = [b for b in body if b.kind != "container"]
         if not has_content(blocks) and not parts:
             return []
-        if node.level == 1 or _CHAPTER.search(T.plain(title_of(node))):
-            return []  # a document's or chapter's own text introduces it
-        if not parts and not _explains(_bare_title(node), blocks):
-            return []
+        if _CHAPTER.search(T.plain(title_of(node))):
+            return []  # a chapter's text introduces it; its parts are topics of their own
+        if not parts and (node.level == 1 or not _explains(_bare_title(node), blocks)):
+            return []  # a document's own text introduces it
         out = list(blocks)
         for p in parts:
             out += [p.block, *p.body, *_descendants(p)]
@@ -271,7 +279,7 @@ def _explains(title: str, blocks: list[Block]) -> bool:
     """Whether a heading's own text explains it: the first paragraph is prose (not a label,
     an image or a pointer to an article) that names what the heading names, or the text
     holds a list, a table or code of its own."""
-    paras = [b for b in blocks if b.kind == "paragraph"]
+    paras = [b for b in blocks if b.kind == "paragraph" and not _label_or_image(b)]
     if not paras:
         return any(
             b.kind == "other" and b.tokens and b.tokens[0].type != "html_block" for b in blocks
@@ -283,6 +291,15 @@ def _explains(title: str, blocks: list[Block]) -> bool:
     if len(prose) < 6 or (_POINTER.search(prose) and "](" in first and len(prose) < 80):
         return False
     return _names(title, prose[:160])
+
+
+def _label_or_image(b: Block) -> bool:
+    """`**结构图概览**：` or a lone image: it introduces what follows, it explains nothing."""
+    text = (b.raw if b.raw is not None else b.text).strip()
+    if _LINK_TEXT.fullmatch(text) and text.startswith("!"):
+        return True
+    plain = T.plain(text)
+    return len(plain) <= 40 and plain.rstrip().endswith((":", "："))
 
 
 def _names(title: str, text: str) -> bool:
@@ -331,7 +348,10 @@ def _unanswered_questions(blocks: list[Block]) -> bool:
         inline = [t for t in b.tokens if t.type == "inline" and t.level == 3]
         if len(items) != len(inline) or not inline:
             return False
-        if any("\n" in t.content or not T.reads_as_question(t.content) for t in inline):
+        if any("\n" in t.content for t in inline):
+            return False
+        asking = sum(T.reads_as_question(t.content) for t in inline)
+        if asking * 3 < len(inline) * 2:  # most of them ask: `3. MoE 并行` among questions
             return False
     return True
 
@@ -368,8 +388,10 @@ RULES: tuple[Rule, ...] = (
         lambda c, n, p: (
             p is not None
             and p.block is not None
-            and (bool(_PART.match(_bare_title(n))) or id(n) in c.repeated)
-            and not c.question_below(n)
+            and (
+                ((c.part_word(n) or c.among_parts(n, p)) and not c.question_below(n))
+                or bool(_STEP.match(_bare_title(n)))
+            )
         ),
     ),
     Rule(

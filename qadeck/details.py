@@ -9,8 +9,9 @@ Three shapes are common in interview notes:
 - the summary numbers a question (`Question 3`, `Follow-up Questions`): the first paragraph
   inside is the question, the rest its answer.
 
-The close is found by scanning lines (outside code fences), so a `</details>` at the end of a
-paragraph line, where markdown-it keeps it as inline HTML, still closes it.
+Opening and closing tags are paired in one scan of the lines (outside code fences), so a
+`</details>` at the end of a paragraph line, where markdown-it keeps it as inline HTML, still
+closes it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ _CLOSE = re.compile(r"</details\s*>", re.I)
 _TAG = re.compile(r"</?details\b[^<>]*>", re.I)
 _SUMMARY = re.compile(r"<summary\b[^<>]*>(.*?)</summary\s*>", re.I | re.S)
 _TAGS = re.compile(r"<[^<>]*>")
+_SUMMARY_LINES = 40
+MAX_DEPTH = 20
 _EDGE = r"(?:<(?:br|/?b|/?p|/?strong|/?em|hr)\b[^<>]*>|\s)"
 _EDGE_TAGS = re.compile(rf"^{_EDGE}+|{_EDGE}+$", re.I)
 _FENCE = re.compile(r"^[ \t]*+(?:>[ \t]*+)*+(```|~~~)")
@@ -42,26 +45,54 @@ _NUMBERED = re.compile(
 )
 
 
+def split_at_details(blocks: list[Block], lines: list[str]) -> list[Block]:
+    """An HTML block holding several `<details>` (no blank line between them) is cut where
+    each one opens, so each is unwrapped on its own."""
+    out: list[Block] = []
+    for b in blocks:
+        if not (b.kind == "other" and b.tokens and b.tokens[0].type == "html_block"):
+            out.append(b)
+            continue
+        cuts = [k for k in range(b.start + 1, b.end) if _OPEN.match(lines[k].lstrip())]
+        for a, z in zip([b.start, *cuts], [*cuts, b.end], strict=True):
+            out.append(Block("other", a, z, b.tokens))
+    return out
+
+
 def unwrap_details(
-    blocks: list[Block], i: int, lines: list[str], level: int, in_question: bool
+    blocks: list[Block], i: int, lines: list[str], level: int, in_question: bool, depth: int = 0
 ) -> tuple[list[Block] | None, int]:
     """The blocks that replace the `<details>` opening at blocks[i], and the index after it;
     (None, i + 1) when blocks[i] opens no `<details>`."""
     first = blocks[i]
     if not _OPEN.match(lines[first.start].lstrip()):
         return None, i + 1
-    text = "\n".join(lines[first.start : first.end])
-    summary = _SUMMARY.search(text)
+    # The summary may run over several blocks (`<details>`, a blank line, `<summary>`; or
+    # a list inside the summary): look for it in the lines, before anything else opens.
+    window = "\n".join(lines[first.start : first.start + _SUMMARY_LINES])
+    opening = _OPEN.search(window)
+    assert opening is not None
+    summary = _SUMMARY.search(window, opening.end())
+    if summary and (
+        _OPEN.search(window, opening.end(), summary.start())
+        or _CLOSE.search(window, opening.end(), summary.start())
+    ):
+        summary = None  # it belongs to a `<details>` further down
     head = _clean(summary.group(1)) if summary else ""
-    begin = summary.end() if summary else _OPEN.search(text).end()  # type: ignore[union-attr]
-    line, col = _position(text, begin, first.start)
-    close = _find_close(lines, line, col)
+    line, col = _position(window, summary.end() if summary else opening.end(), first.start)
+    close = _pairs(lines).get((first.start, opening.start()))
     end_line = close[0] if close else len(lines)
-    inner: list[Block] = []
-    lead = _until(lines, line, col, min(end_line, first.end), close)
-    if lead:
-        inner.append(Block("paragraph", first.start, first.end, [], raw=lead))
     j = i + 1
+    while j < len(blocks) and blocks[j].end <= line:  # blocks inside the summary
+        j += 1
+    holder = first
+    if line >= first.end and j < len(blocks) and blocks[j].start <= line:
+        holder = blocks[j]
+        j += 1
+    inner: list[Block] = []
+    lead = _until(lines, line, col, min(end_line, holder.end), close)
+    if lead:
+        inner.append(Block("paragraph", line, holder.end, [], raw=lead))
     tail: Block | None = None
     while j < len(blocks) and blocks[j].start < end_line and close is not None:
         b = blocks[j]
@@ -84,19 +115,25 @@ def unwrap_details(
         while j < len(blocks) and blocks[j].kind != "heading":
             inner.append(blocks[j])
             j += 1
-    elif close[0] < first.end:  # closed inside the first block: what follows is outside
-        after = _after(lines, close, first.end)
+    elif close[0] < holder.end:  # closed inside the opening block: what follows is outside
+        after = _after(lines, close, holder.end)
         if after:
-            tail = Block("paragraph", close[0], first.end, [], raw=after)
-    out = _shape(head, first, inner, lines, level, in_question)
+            tail = Block("paragraph", close[0], holder.end, [], raw=after)
+    out = _shape(head, first, inner, lines, level, in_question, depth)
     return [*out, *([tail] if tail else [])], j
 
 
 def _shape(
-    head: str, first: Block, inner: list[Block], lines: list[str], level: int, in_question: bool
+    head: str,
+    first: Block,
+    inner: list[Block],
+    lines: list[str],
+    level: int,
+    in_question: bool,
+    depth: int,
 ) -> list[Block]:
     if not head or _FOLD.fullmatch(head):
-        return _nested(inner, lines, level, in_question)
+        return _nested(inner, lines, level, in_question, depth)
     if _NUMBERED.fullmatch(head):
         para = next((k for k, b in enumerate(inner) if b.kind == "paragraph"), None)
         if para is not None:
@@ -106,23 +143,28 @@ def _shape(
             heading = Block("heading", b.start, b.start + 1, [], level + 1, question.strip())
             heading.origin = "details"
             remainder = [Block("paragraph", b.start + 1, b.end, [], raw=rest)] if rest else []
-            after = _nested(inner[para + 1 :], lines, level + 1, False)
+            after = _nested(inner[para + 1 :], lines, level + 1, False, depth)
             return [*inner[:para], heading, *remainder, *after]
     if in_question:
         bold = Block("paragraph", first.start, first.start + 1, [], raw=f"**{head}**")
-        return [bold, *_nested(inner, lines, level, True)]
+        return [bold, *_nested(inner, lines, level, True, depth)]
     heading = Block("heading", first.start, first.start + 1, [], level + 1, head, origin="details")
-    return [heading, *_nested(inner, lines, level + 1, False)]
+    return [heading, *_nested(inner, lines, level + 1, False, depth)]
 
 
-def _nested(blocks: list[Block], lines: list[str], level: int, in_question: bool) -> list[Block]:
-    """Unwrap the `<details>` inside a `<details>`."""
+def _nested(
+    blocks: list[Block], lines: list[str], level: int, in_question: bool, depth: int
+) -> list[Block]:
+    """Unwrap the `<details>` inside a `<details>`, down to MAX_DEPTH (thousands of unclosed
+    ones nest inside each other; past the cap they stay HTML, shown as their text)."""
+    if depth >= MAX_DEPTH:
+        return blocks
     out: list[Block] = []
     k = 0
     while k < len(blocks):
         b = blocks[k]
         if b.kind == "other" and b.tokens and b.tokens[0].type == "html_block":
-            taken, k = unwrap_details(blocks, k, lines, level, in_question)
+            taken, k = unwrap_details(blocks, k, lines, level, in_question, depth + 1)
             if taken is not None:
                 out += taken
                 continue
@@ -134,7 +176,7 @@ def _nested(blocks: list[Block], lines: list[str], level: int, in_question: bool
 
 
 def _clean(summary: str) -> str:
-    return T.plain(_TAGS.sub("", summary)).replace("\n", " ").strip()
+    return " ".join(T.plain(_TAGS.sub("", summary)).split())
 
 
 def _position(text: str, offset: int, first_line: int) -> tuple[int, int]:
@@ -142,21 +184,32 @@ def _position(text: str, offset: int, first_line: int) -> tuple[int, int]:
     return first_line + before.count("\n"), offset - (before.rfind("\n") + 1)
 
 
-def _find_close(lines: list[str], line: int, col: int) -> tuple[int, int, int] | None:
-    """(line, start, end) of the `</details>` that closes one opened before (line, col)."""
-    depth, fenced = 1, False
-    for n in range(line, len(lines)):
-        s = lines[n]
+def _pairs(lines: list[str]) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """Every `<details>` opening (line, col) → its `</details>` (line, start, end), found in
+    one pass over the lines outside code fences (one scan per document, however many
+    `<details>` it opens and never closes)."""
+    if _PAIRS_CACHE.get("lines") is lines:  # the cache holds the list: its id is not reused
+        return _PAIRS_CACHE["pairs"]  # type: ignore[return-value]
+    pairs: dict[tuple[int, int], tuple[int, int, int]] = {}
+    stack: list[tuple[int, int]] = []
+    fenced = False
+    for n, s in enumerate(lines):
         if _FENCE.match(s):
             fenced = not fenced
             continue
-        if fenced:
+        if fenced or "details" not in s.lower():
             continue
-        for m in _TAG.finditer(s, col if n == line else 0):
-            depth += -1 if m.group().startswith("</") else 1
-            if depth == 0:
-                return n, m.start(), m.end()
-    return None
+        for m in _TAG.finditer(s):
+            if not m.group().startswith("</"):
+                stack.append((n, m.start()))
+            elif stack:
+                pairs[stack.pop()] = (n, m.start(), m.end())
+    _PAIRS_CACHE.clear()
+    _PAIRS_CACHE.update(lines=lines, pairs=pairs)
+    return pairs
+
+
+_PAIRS_CACHE: dict[str, object] = {}
 
 
 def _until(

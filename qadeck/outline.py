@@ -145,6 +145,8 @@ class OutlineBuilder:
             return False
         if not any(self.rules.verdict(c).kind == "category" for c in head.children):
             return False
+        if any(self.rules.is_part(c) for c in head.children):
+            return False  # its parts make it a card of its own
         return head.level == 1 or not self.rules.own_answer(
             head, self.heading_translations(head)[1]
         )
@@ -317,7 +319,17 @@ class OutlineBuilder:
     ) -> None:
         if not decided:
             self.decide(node, "card", "topic", "a part heading under a chapter: a topic card")
-        body = list(node.body) + self.descendant_blocks(node)
+        assert self.rules is not None
+        kept = []
+        for child in node.children:
+            verdict = self.rules.verdict(child)
+            if verdict.rule == "todo":  # the author's worklist is no part of an answer
+                self.record(child, verdict)
+                continue
+            if verdict.kind == "part":
+                self.record(child, verdict)
+            kept.append(child)
+        body = list(node.body) + self.descendant_blocks(Node(node.block, node.level, kept))
         self.add_card(cards, self.card(node, section, chain, group, body))
         notes.extend(self.all_after_rule(node))
 

@@ -174,8 +174,34 @@ _LINK = re.compile(
 )
 _AUTOLINK = re.compile(r"<(?:https?|ftp)://[^\s<>]*>|\bhttps?://\S+", re.I)
 _TASK_BOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*\[[ xX]\]\s*", re.M)
+_POINTER_ONLY = re.compile(
+    r"^\W*(see|refer to|check( out)?|read|more (at|in|on)|详见|请看|参见|参考|请参考|更多)|"
+    r"\b(useful|following|these|those|some|other) (links?|repos|repositories|resources|guides|"
+    r"articles|books|courses|videos)\b|(推荐|相关|参考|学习)(链接|资料|资源|文章|阅读)",
+    re.I,
+)
 _HTML_TAG = re.compile(r"<[^<>\n]*>")
 _LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
+
+
+def _links_index(answer: str) -> bool:
+    """A list that is mostly links to other pages (`* [closures](closures.md)`): an index."""
+    lines = [x for x in answer.split("\n") if x.strip()]
+    items = [m.group(1).strip() for x in lines if (m := _LIST_LINE.match(x))]
+    if len(items) < 3 or len(items) < len(lines) - 1:
+        return False
+    linked = sum(1 for x in items if _LINK.fullmatch(x.strip("*_ ")))
+    return linked * 2 >= len(items) and all(len(plain(x)) <= 80 for x in items)
+
+
+def _labels_only(answer: str) -> bool:
+    """`ALPHA:` `Power:` …: labels with nothing after them."""
+    lines = [plain(x).strip(" -*+") for x in answer.split("\n") if x.strip()]
+    return (
+        bool(lines)
+        and all(x.endswith((":", "：")) and len(x) <= 40 for x in lines[-3:])
+        and (sum(1 for x in lines if x.endswith((":", "："))) * 2 > len(lines))
+    )
 
 
 def is_placeholder(answer: str) -> bool:
@@ -183,6 +209,8 @@ def is_placeholder(answer: str) -> bool:
     boxes, or links (a reading list is not an answer). Images are content."""
     if "![" in answer or "<img" in answer.lower() or "```" in answer or "$" in answer:
         return False
+    if _links_index(answer) or _labels_only(answer):
+        return True
     t = _TASK_BOX.sub("", answer)
     linked = t != (t := _LINK.sub(" ", t))
     t = _AUTOLINK.sub(" ", t)
@@ -193,4 +221,7 @@ def is_placeholder(answer: str) -> bool:
             for x in t.split("\n")
         )
     words = normalize(t)
-    return not words or _ONLY_PLACEHOLDERS.fullmatch(words) is not None
+    if not words or _ONLY_PLACEHOLDERS.fullmatch(words) is not None:
+        return True
+    # "Refer to the [security section](…)", "Those repos contain useful links: [a](…) [b](…)"
+    return linked and len(words) <= 80 and _POINTER_ONLY.search(t) is not None

@@ -225,7 +225,7 @@ def test_folder_builds_one_deck_page_and_pdf(notes, tmp_path):
     text = re.sub(r"\s+", "", pdf_text(out / "notes.pdf"))
     for name in ("2.x-基础/大模型基础", "10.x-进阶/B-专题-CNN", "10.x-进阶/C-setext"):
         assert name in text
-    assert "参见基础和外部" in text
+    assert "它们变成页内链接：基础，和外部" in text
 
 
 def test_question_headings_become_cards():
@@ -302,3 +302,27 @@ def test_convention_fixture(name, source, expected):
             assert ("important" in card.tags) == (
                 expected[expected.index(line) + 1 : expected.index(line) + 2] == ["important"]
             ), (name, card.question)
+
+
+def test_check_decisions_names_the_rule_that_decided(tmp_path):
+    src = tmp_path / "q.md"
+    src.write_text(
+        "# 7. 反转链表\n\n## 题目描述\n反转单链表。\n\n## 解题思路\n三指针。\n\n"
+        "## 待完成\n- 递归写法\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["check", str(src), "--decisions"], catch_exceptions=False)
+    assert result.exit_code == 0
+    lines = {x.split("—")[0].split()[-1]: x for x in result.stdout.splitlines() if "—" in x}
+    assert "[topic]" in lines["反转链表"] and "[part-heading]" in lines["题目描述"]
+    assert "[todo]" in lines["待完成"]
+    (card,) = parse_file(src).cards
+    assert card.question == "反转链表" and "三指针" in card.answer and "递归写法" not in card.answer
+
+
+def test_a_heading_is_decided_by_its_own_neighbourhood():
+    """Appending an unrelated section never changes what the earlier headings are."""
+    head = "## 注意力\n注意力是加权求和。\n\n### 注意力的复杂度是多少？\n平方。\n"
+    tails = ["", "\n## 网络协议\n### 参考\n- [x](https://e.org)\n", "\n## 其他\n### 什么是 B？\n乙\n"]
+    seen = [[c.question for c in parse_text(head + t).cards][:2] for t in tails]
+    assert seen == [["注意力", "注意力的复杂度是多少？"]] * 3

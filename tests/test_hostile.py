@@ -38,6 +38,23 @@ def test_deep_nesting_never_reaches_the_rust_parser(tmp_path, answer):
 
 
 @pytest.mark.parametrize(
+    "folds",
+    [
+        "<details><summary>什么是X？</summary>\n\n答\n\n" * 5000,  # never closed: they nest
+        "<details>\n" * 5000 + "</details>\n" * 10,
+        "<details><summary>" * 3000 + "\n\n答\n",
+        "</details>\n" * 5000,
+    ],
+)
+def test_thousands_of_details_neither_crash_nor_stall(tmp_path, folds):
+    src = tmp_path / "folds.md"
+    src.write_text(f"## 折叠\n\n{folds}\n\n{CARD}", encoding="utf-8")
+    result = qadeck("html", str(src), "--out", str(tmp_path / "dist"))
+    assert result.returncode == 0, result.stderr[-500:]
+    assert "什么是过拟合" in (tmp_path / "dist" / "folds.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
     "front",
     [
         "a: " + "[" * 800 + "]" * 800,
