@@ -11,9 +11,13 @@ import os
 from pathlib import Path
 
 
-def cache_dir(out_dir: Path) -> Path:
+def cache_root() -> Path:
     own = os.environ.get("QADECK_CACHE")
     xdg = os.environ.get("XDG_CACHE_HOME")
-    root = Path(own) if own else Path(xdg or Path.home() / ".cache") / "qadeck"
+    return Path(own) if own else Path(xdg or Path.home() / ".cache") / "qadeck"
+
+
+def cache_dir(out_dir: Path) -> Path:
+    root = cache_root()
     tag = hashlib.blake2b(str(out_dir.resolve()).encode(), digest_size=8).hexdigest()
     return root / f"{out_dir.resolve().name}-{tag}"

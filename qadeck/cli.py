@@ -199,9 +199,10 @@ def check(
             json.dumps(payload[0] if len(payload) == 1 else payload, ensure_ascii=False, indent=2)
         )
         return
+    langs = tuple(config.languages) if config else ("en",)
     for loaded in docs:
         _warn(loaded.doc.warnings)
-        click.echo(check_report(loaded.doc, decisions=decisions))
+        click.echo(check_report(loaded.doc, decisions=decisions, langs=langs))
     for unit in units:
         if unit.files:
             n = len(unit.doc.cards)
@@ -214,7 +215,7 @@ def check(
     if strict:
         from .report import missing_translations
 
-        missing = [m for d in docs for m in missing_translations(d.doc)]
+        missing = [m for d in docs for lang in langs for m in missing_translations(d.doc, lang)]
         if missing:
             raise BuildError(missing)
 
@@ -525,3 +526,12 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
+
+
+def _register_more() -> None:
+    from .cli_translate import translate
+
+    cli.add_command(translate)
+
+
+_register_more()

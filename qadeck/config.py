@@ -34,6 +34,7 @@ class Config:
     out: str = "dist"
     templates: str = ""
     pdf: dict[str, str] = field(default_factory=dict)
+    english_cards: bool = False  # Anki: an English practice card per translated question
 
     @property
     def root(self) -> Path:
@@ -44,7 +45,10 @@ class Config:
 
     def defaults(self) -> dict[str, Any]:
         """Front-matter defaults for every file: what the config sets."""
-        return {"lang": self.lang} if self.lang else {}
+        out: dict[str, Any] = {"lang": self.lang} if self.lang else {}
+        if self.english_cards:
+            out["english_cards"] = True
+        return out
 
     def folder_options(self) -> dict[str, str]:
         """What names a folder build as a whole: its top deck and English title."""
@@ -91,6 +95,11 @@ def load(path: Path) -> Config:
                 problems.append(_diag(shown, line(key), f"`{key}` must be a list of text"))
             else:
                 values[key] = tuple(value)
+        elif key == "english_cards":
+            if isinstance(value, bool):
+                values[key] = value
+            else:
+                problems.append(_diag(shown, line(key), "`english_cards` must be true or false"))
         elif key == "pdf" and isinstance(value, dict):
             for k, v in value.items():
                 if k not in _PDF or v not in _PDF[k]:
@@ -125,6 +134,7 @@ title = "{title}"
 title_en = "{title_en}"
 lang = "zh"            # the language the notes are written in
 languages = ["en"]     # translations `check --strict` expects
+# english_cards = true # Anki: also an English practice card per translated question
 sources = ["notes"]    # files or folders, relative to this file
 out = "dist"           # where `qadeck all` writes (keep it out of git)
 # outputs = ["anki", "pdf", "html"]   # default: every output

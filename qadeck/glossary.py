@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -17,6 +18,15 @@ _SPLIT = re.compile(
     r".*(?:采用|使用|通过|利用|基于|介绍一下|介绍|一下|具体|进行|包括|称为|叫做|即|的|是|在|和|与|或|及|了|把|被|从|由|、)"
 )
 _ABBR = re.compile(r"^[A-Z][A-Za-z0-9\-]{0,9}$")
+_STOP_EN = frozenset({"a", "an", "the", "of", "from", "for", "with", "to", "in", "on", "by", "and"})
+# Words that never start a term: verbs, question words and particles a clause puts before it.
+_LEADING_WORDS = (
+    "避免 防止 如何 怎么 怎样 为什么 什么 是 的 时 中 后 对 将 把 让 用 为 在 和 与 及 或 了 "
+    "被 从 由 即 采用 使用 通过 利用 进行 包括 称为 叫做 解决 实现 引入 理解 缓解 减少 提高 "
+    "导致 出现 产生 这种 一种 一个 各种 通常 常用 主要 所谓 其中 以及 还有 就是 也 都 还 又 "
+    "并 而 但 则 基于 会 能 可以 需要 应该"
+)
+_LEADING = frozenset(_LEADING_WORDS.split())
 
 
 def _is_abbr(text: str) -> bool:
@@ -36,13 +46,85 @@ def find_terms(lines: Iterable[tuple[int, str]], path: str) -> list[Term]:
             if _is_abbr(head):
                 zh, abbr = "", head
             else:
-                zh = _SPLIT.sub("", head) or head
+                zh = term_boundary(head, en or abbr)
                 if len(zh) < 2:
                     continue
             if not abbr and _is_abbr(en) and zh:
                 en, abbr = "", en
             _merge(found, Term(zh, en, abbr, Span(path, lineno, m.start() + 1)))
     return list(found.values())
+
+
+@functools.lru_cache(maxsize=4096)
+def term_boundary(head: str, en: str) -> str:
+    """The Chinese term at the end of `head` that `en` translates: as many words as the
+    English has (`避免奖励黑客（Reward Hacking）` → `奖励黑客`), found with jieba's
+    segmentation when the phrase is longer than a term; a short one is cut after its last
+    clause word (`通常采用因果语言建模` → `因果语言建模`)."""
+    words = [w for w in re.split(r"[\s\-/]+", en) if w and w.lower() not in _STOP_EN]
+    # an abbreviation stands for a word a capital: `LM` two, `LLMs` three
+    want = sum(sum(c.isupper() for c in w) if _is_abbr(w) else 1 for w in words) or 1
+    low = want if all(_is_abbr(w) for w in words) else want * 1.5
+    cut = _SPLIT.sub("", head) or head
+    fits = low <= len(cut) <= 2 * want + 1  # about two characters a word
+    if fits and not any(cut.startswith(w) for w in _LEADING if len(w) > 1):
+        return cut
+    out: list[str] = []
+    count = 0
+    for w in reversed(_segment(head)):
+        if count >= want and w not in ("的",):
+            break
+        out.append(w)
+        count += 0 if w == "的" else 1
+    while out and out[-1] in _LEADING:
+        out.pop()
+    return "".join(reversed(out)) or cut
+
+
+def _segment(text: str) -> list[str]:
+    """jieba's words of `text`. Loading its dictionary takes half a second, so what it said
+    is kept in the build cache (`terms.json`) and a rebuild asks it nothing."""
+    known = _segments()
+    if text not in known:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        known[text] = jieba.lcut(text, HMM=False)
+        _save_segments(known)
+    return list(known[text])
+
+
+@functools.lru_cache(maxsize=1)
+def _segments() -> dict[str, list[str]]:
+    import json
+
+    from .cache import cache_root
+
+    try:
+        data = json.loads((cache_root() / _SEGMENTS).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    ok = isinstance(data, dict) and all(isinstance(v, list) for v in data.values())
+    return data if ok else {}
+
+
+def _save_segments(known: dict[str, list[str]]) -> None:
+    import json
+
+    from .atomic import write_atomic
+    from .cache import cache_root
+
+    try:
+        cache_root().mkdir(parents=True, exist_ok=True)
+        data = json.dumps(known, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        write_atomic(cache_root() / _SEGMENTS, data)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+_SEGMENTS = "terms.json"
 
 
 def _merge(found: dict[str, Term], term: Term) -> None:

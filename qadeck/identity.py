@@ -235,6 +235,9 @@ def record(lock: Lock, doc: Document, plan: Plan) -> None:
     for e in plan.removed:
         if e.key in lock.entries:  # not when `sync` deleted the note and forgot the card
             lock.entries[e.key].removed = True
+    from .translation_state import record_state
+
+    record_state(lock, doc)
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ from .model import Diagnostic, Span
 
 LOCK_VERSION = 1
 MAX_MTIME = 10**11  # seconds: the year 5138, far past any real change time
-_KNOWN = ("question", "section", "digest", "fields", "mtime", "removed", "wrote")
+_KNOWN = ("question", "section", "digest", "fields", "mtime", "removed", "wrote", "translations")
 WROTE_KEPT = 5  # versions of a note remembered, to tell them from an edit made in Anki
 _MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ", "||||||| ")
 
@@ -40,6 +40,8 @@ class Entry:
     mtime: int = 0
     removed: bool = False
     wrote: list[str] = field(default_factory=list)  # hashes of the last notes qadeck wrote
+    # per language: [hash of the source half, hash of the translation] when last in step
+    translations: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # fields of a newer qadeck, kept
 
 
@@ -79,6 +81,8 @@ class Lock:
                 item["removed"] = True
             if e.wrote:
                 item["wrote"] = e.wrote
+            if e.translations:
+                item["translations"] = {k: e.translations[k] for k in sorted(e.translations)}
             cards[key] = {**e.extra, **item}
         return dumps({"version": LOCK_VERSION, **self.extra, "meta": self.meta, "cards": cards})
 
@@ -137,6 +141,15 @@ def from_data(path: Path, data: Any) -> Lock:
         wrote = raw.get("wrote", [])
         if not (isinstance(wrote, list) and all(isinstance(w, str) for w in wrote)):
             raise ValueError(f"entry {key!r}: `wrote` is not a list of text")
+        translations = raw.get("translations", {})
+        if not (
+            isinstance(translations, dict)
+            and all(
+                isinstance(v, list) and len(v) == 2 and all(isinstance(h, str) for h in v)
+                for v in translations.values()
+            )
+        ):
+            raise ValueError(f"entry {key!r}: `translations` is not language → [hash, hash]")
         entries[key] = Entry(
             key=key,
             question=raw["question"],
@@ -146,6 +159,7 @@ def from_data(path: Path, data: Any) -> Lock:
             mtime=_time(raw.get("mtime", 0), f"entry {key!r}"),
             removed=raw.get("removed", False) is True,
             wrote=list(wrote),
+            translations={str(k): list(v) for k, v in translations.items()},
             extra={k: v for k, v in raw.items() if k not in _KNOWN},
         )
     extra = {k: v for k, v in data.items() if k not in ("version", "meta", "cards")}

@@ -113,6 +113,7 @@ class Card:
     explicit_key: bool = False
     origin: str = "heading"
     namespace: str = ""  # Anki GUID namespace: front matter `id` or the file name
+    stale: tuple[str, ...] = ()  # languages whose translation predates the last source edit
 
     @property
     def local_key(self) -> str:

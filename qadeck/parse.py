@@ -30,7 +30,9 @@ from .model import Diagnostic, Document, Span
 from .outline import OutlineBuilder
 
 MAX_BYTES = 8 * 2**20
-_FRONT_KEYS = {"title", "title_en", "deck", "author", "lang", "tags", "id", "description"}
+_FRONT_KEYS = {
+    "title", "title_en", "deck", "author", "lang", "tags", "id", "description", "english_cards",
+}  # fmt: skip
 
 
 _BOMS = (
@@ -265,6 +267,11 @@ def _front_matter(tokens: list[Token], diags: Diagnostics) -> tuple[dict[str, An
                 good[key] = value
             else:
                 diags.error(line, 1, "front matter `tags` must be a list of strings")
+        elif key == "english_cards":
+            if isinstance(value, bool):
+                good[key] = value
+            else:
+                diags.error(line, 1, "front matter `english_cards` must be true or false")
         elif isinstance(value, str):
             good[key] = value
         else:

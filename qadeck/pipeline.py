@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from .errors import SourceError
 from .identity import Plan, check_unique, record, resolve
 from .lockfile import Lock, lock_path
+from .translation_state import mark_stale
 
 if TYPE_CHECKING:
     from .config import Config
@@ -66,6 +67,7 @@ def load(
         raise SourceError([replace(w, severity="error") for w in doc.warnings])
     lock = Lock.load(lock_path(source))
     doc, plan = resolve(doc, lock)
+    doc = mark_stale(doc, lock)
     return Loaded(doc, lock, plan, source)
 
 

@@ -9,7 +9,13 @@ from .identity import Plan
 from .model import Document
 
 
-def check_report(doc: Document, decisions: bool = False) -> str:
+def target_langs(doc: Document, wanted: tuple[str, ...] = ("en",)) -> tuple[str, ...]:
+    """The languages a document should be translated into: those wanted, less its own (an
+    English file is never missing English)."""
+    return tuple(lang for lang in wanted if lang != doc.lang)
+
+
+def check_report(doc: Document, decisions: bool = False, langs: tuple[str, ...] = ("en",)) -> str:
     cards = doc.cards
     lines = [f"{doc.path}: {doc.title}", f"  {len(doc.sections)} sections, {len(cards)} cards"]
     for s in doc.sections:
@@ -22,14 +28,20 @@ def check_report(doc: Document, decisions: bool = False) -> str:
             if c.group != group and c.group:
                 lines.append(f"      [{c.group}]")
             group = c.group
-            en = " [en]" if "en" in c.translations else ""
+            en = "".join(
+                f" [{lang}{' stale' if lang in c.stale else ''}]"
+                for lang in target_langs(doc, langs)
+                if lang in c.translations
+            )
             label = f"{c.label} " if c.label else ""
             lines.append(f"      {c.span.line:>4}  {label}{T.plain(c.question)}{en}  #{c.key}")
     lines.append(f"  glossary: {len(doc.glossary)} terms")
-    missing = [c for c in cards if "en" not in c.translations]
-    if cards:
-        done = len(cards) - len(missing)
-        lines.append(f"  translation coverage (en): {done}/{len(cards)} cards")
+    for lang in target_langs(doc, langs) if cards else ():
+        done = sum(1 for c in cards if lang in c.translations)
+        stale = [c for c in cards if lang in c.stale]
+        more = f", {len(stale)} stale" if stale else ""
+        lines.append(f"  translation coverage ({lang}): {done}/{len(cards)} cards{more}")
+        lines += [f"      {c.span}: stale: {T.plain(c.question)}" for c in stale]
     skipped = [d for d in doc.decisions if d.kind == "skipped"]
     if skipped:
         lines.append(f"  skipped headings: {len(skipped)}")
@@ -47,11 +59,22 @@ def check_report(doc: Document, decisions: bool = False) -> str:
 
 
 def missing_translations(doc: Document, lang: str = "en") -> list[str]:
-    return [
-        f"{c.span}: error: card {T.plain(c.question)!r} has no `::: {lang}` translation"
-        for c in doc.cards
-        if lang not in c.translations
-    ]
+    """For `check --strict`: cards without a translation, and cards whose translation is
+    older than their last edit; none for a document written in `lang`."""
+    if lang == doc.lang:
+        return []
+    out = []
+    for c in doc.cards:
+        if lang not in c.translations:
+            out.append(
+                f"{c.span}: error: card {T.plain(c.question)!r} has no `::: {lang}` translation"
+            )
+        elif lang in c.stale:
+            out.append(
+                f"{c.span}: error: the `::: {lang}` translation of {T.plain(c.question)!r} is "
+                "stale: the card changed after it (update it, or `qadeck translate export`)"
+            )
+    return out
 
 
 def plan_report(doc: Document, plan: Plan) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from qadeck.cli import cli
+from qadeck.parse import parse_file
 
 from .conftest import ROOT, SEED
 
@@ -196,3 +197,48 @@ def test_card_previews(workdir, tmp_path, browser):
     finally:
         col.close()
     assert (PREVIEW / "anki-3.3-back-night.png").stat().st_size > 5000
+
+
+def test_english_practice_cards_in_real_anki_keep_their_history(workdir, tmp_path):
+    """Opt-in English cards: their own note type (the main one untouched), a subdeck
+    `…::English`, GUIDs from card keys, review history kept across a rebuild."""
+    src = workdir / "source" / SEED.name
+    plain = build(workdir)
+    col = collection(tmp_path / "c.anki2")
+    try:
+        import_deck(col, plain)
+        main_model = col.models.by_name("qadeck Q&A")["id"]
+        main_notes = sorted(col.find_notes('"note:qadeck Q&A"'))
+        apkg = build(workdir, "--english-cards")
+        import_deck(col, apkg)
+        assert col.models.by_name("qadeck Q&A")["id"] == main_model
+        assert len(col.models.all_names_and_ids()) == len(
+            {m.name for m in col.models.all_names_and_ids()}
+        )
+        assert sorted(col.find_notes('"note:qadeck Q&A"')) == main_notes  # none duplicated
+        english = col.find_notes('"note:qadeck English practice"')
+        translated = [c for c in parse_file(src).cards if c.translations.get("en")]
+        assert len(english) == len([c for c in translated if c.translations["en"].question])
+        deck = col.decks.id_for_name("llm-rl-interview::English")
+        assert deck and set(col.find_notes('"deck:llm-rl-interview::English"')) == set(english)
+        note = col.get_note(english[0])
+        assert note["QuestionEN"] and note["AnswerEN"] and note["Answer"]
+        card = note.cards()[0]
+        assert "English practice" in card.question() and note["Answer"] in card.answer()
+
+        col.decks.select(deck)
+        for _ in range(len(english)):
+            c = col.sched.getCard()
+            col.sched.answerCard(c, 3)
+        revlog = col.db.all("select id, cid, ease from revlog order by id")
+        ids = {col.get_note(n).guid: n for n in english}
+
+        edit_source(src)
+        import_deck(col, build(workdir, "--english-cards"))
+        again = col.find_notes('"note:qadeck English practice"')
+        assert {col.get_note(n).guid: n for n in again if col.get_note(n).guid in ids} == ids
+        assert col.db.all("select id, cid, ease from revlog order by id") == revlog
+        first = build(workdir, "--english-cards").read_bytes()
+        assert build(workdir, "--english-cards").read_bytes() == first  # no change: same bytes
+    finally:
+        col.close()

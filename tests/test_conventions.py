@@ -323,6 +323,10 @@ def test_check_decisions_names_the_rule_that_decided(tmp_path):
 def test_a_heading_is_decided_by_its_own_neighbourhood():
     """Appending an unrelated section never changes what the earlier headings are."""
     head = "## 注意力\n注意力是加权求和。\n\n### 注意力的复杂度是多少？\n平方。\n"
-    tails = ["", "\n## 网络协议\n### 参考\n- [x](https://e.org)\n", "\n## 其他\n### 什么是 B？\n乙\n"]
+    tails = [
+        "",
+        "\n## 网络协议\n### 参考\n- [x](https://e.org)\n",
+        "\n## 其他\n### 什么是 B？\n乙\n",
+    ]
     seen = [[c.question for c in parse_text(head + t).cards][:2] for t in tails]
     assert seen == [["注意力", "注意力的复杂度是多少？"]] * 3

@@ -270,3 +270,27 @@ def test_lock_file_text_is_json_with_one_card_per_line(cards, meta):
     for key, value in cards.items():
         line = f"  {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
         assert line in lines or line + "," in lines
+
+
+@pytest.mark.parametrize(
+    "line,zh",
+    [
+        ("训练中要避免奖励黑客（Reward Hacking）的发生", "奖励黑客"),
+        ("全量微调时如何防止灾难性遗忘（Catastrophic Forgetting）？", "灾难性遗忘"),
+        ("这就是强化学习（Reinforcement Learning, RL）", "强化学习"),
+        ("通常采用因果语言建模（Causal LM）训练", "因果语言建模"),
+        ("什么是注意力机制（Attention Mechanism）", "注意力机制"),
+        ("模型会出现幻觉（Hallucination）吗", "幻觉"),
+        ("可以使用低秩适配（Low-Rank Adaptation, LoRA）", "低秩适配"),
+        ("近端策略优化（Proximal Policy Optimization）很常用", "近端策略优化"),
+        ("训练时使用直接偏好优化（DPO）", "直接偏好优化"),
+        ("大语言模型（Large Language Model）", "大语言模型"),
+        (
+            "基于人类反馈的强化学习（Reinforcement Learning from Human Feedback）",
+            "人类反馈的强化学习",
+        ),
+    ],
+)
+def test_glossary_terms_are_terms_not_clauses(line, zh):
+    doc = parse_text(f"## 术语\n\n### 什么是它？\n{line}。\n")
+    assert [t.zh for t in doc.glossary] == [zh]

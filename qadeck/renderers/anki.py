@@ -24,7 +24,7 @@ from .. import text as T
 from ..identity import note_guid
 from ..lockfile import WROTE_KEPT, Entry, Lock
 from ..model import Card, Document
-from . import RenderContext
+from . import Option, RenderContext
 from .fragments import unlink
 from .view import CardView, document_view
 
@@ -34,6 +34,10 @@ FIELDS = (
     "Question", "Answer", "QuestionEN", "AnswerEN", "Label", "Section", "Source", "Key", "Extra",
 )  # fmt: skip
 MODEL_NAME = "qadeck Q&A"
+# English practice cards (opt-in) have a note type of their own, so the main one never changes.
+EN_FIELDS = ("QuestionEN", "AnswerEN", "Answer", "Source", "Key", "Extra")
+EN_MODEL_NAME = "qadeck English practice"
+EN_DECK = "English"
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
@@ -155,6 +159,15 @@ class AnkiRenderer:
     """Build the Anki deck (.apkg)."""
 
     name: ClassVar[str] = "anki"
+    options: ClassVar[tuple[Option, ...]] = (
+        Option(
+            "english-cards",
+            (),
+            False,
+            "Anki: also an English practice card per translated question (subdeck English).",
+            flag=True,
+        ),
+    )
 
     def render(self, doc: Document, ctx: RenderContext) -> list[Path]:
         import genanki
@@ -198,6 +211,8 @@ class AnkiRenderer:
             decks[note.deck].add_note(
                 _Note(model=model, fields=fields, guid=note.guid, tags=list(note.tags), mtime=mtime)
             )
+        if ctx.options.get("english_cards") or doc.options.get("english_cards"):
+            newest = max(newest, self.english_notes(doc, ctx, times, decks, namespace))
         top = top_deck(doc)
         description = deck_description(doc, ctx, len(view.cards), newest)
         head = genanki.Deck(stable_id("qadeck-deck", namespace, top), top, description)
@@ -208,6 +223,54 @@ class AnkiRenderer:
             head.notes = decks[top].notes
         _write_package(package, media, ctx.staging.stage(target), newest)
         return [target]
+
+    def english_notes(self, doc, ctx: RenderContext, times: NoteTimes, decks, namespace) -> int:
+        """A card per translated question in `<deck>::English`: the English question on
+        the front, the English answer on the back with the Chinese below it, smaller. Their
+        own note type; GUIDs from the card key; note times kept like the main cards'."""
+        import genanki
+
+        templates = ctx.templates / "anki"
+        css = (templates / "card.css").read_text(encoding="utf-8")
+        front = _template(templates, "english-front.html")
+        back = _template(templates, "english-back.html")
+        model_hash = hashlib.sha1("\x00".join((css, front, back)).encode()).hexdigest()[:16]
+        newest = times.stamp("anki-english-note-type", model_hash)
+        model = genanki.Model(
+            stable_id("qadeck-model", EN_MODEL_NAME),
+            EN_MODEL_NAME,
+            fields=[{"name": f} for f in EN_FIELDS],
+            templates=[{"name": "English", "qfmt": front, "afmt": back}],
+            css=css,
+            sort_field_index=0,
+        )
+        deck = f"{top_deck(doc)}::{EN_DECK}"
+        for note in planned_notes(doc, ctx):
+            question_en, answer_en = note.fields[2], note.fields[3]
+            if not question_en:
+                continue
+            c = note.card
+            fields = [question_en, answer_en, note.fields[1], note.fields[6], note.fields[7], ""]
+            digest = hashlib.sha1("\x1f".join(fields + list(note.tags)).encode()).hexdigest()
+            mtime = times.stamp(f"english:{c.key}", digest[:16])
+            newest = max(newest, mtime)
+            if deck not in decks:
+                decks[deck] = genanki.Deck(stable_id("qadeck-deck", namespace, deck), deck)
+            guid = note_guid(c.namespace or namespace, c.local_key + "#en")
+            decks[deck].add_note(
+                _Note(model=model, fields=fields, guid=guid, tags=list(note.tags), mtime=mtime)
+            )
+        return newest
+
+
+def _template(folder: Path, name: str) -> str:
+    """A user's templates folder may predate the English cards: fall back to ours."""
+    path = folder / name
+    if not path.exists():
+        from ..assets import default_templates
+
+        path = default_templates() / "anki" / name
+    return path.read_text(encoding="utf-8")
 
 
 def deck_description(doc: Document, ctx: RenderContext, cards: int, newest: int) -> str:

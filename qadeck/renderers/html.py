@@ -93,6 +93,7 @@ def _section_item(s: SectionView, fix) -> dict:
                     "question": fix(e.question),
                     "answer": fix(e.answer),
                     "has_en": e.has_en,
+                    "stale_en": e.stale_en,
                     "question_en": fix(e.question_en) if e.has_en else "",
                     "answer_en": fix(e.answer_en) if e.has_en else "",
                 }  # fmt: skip

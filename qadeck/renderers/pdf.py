@@ -203,6 +203,7 @@ class PdfRenderer:
                 "kind": "card", "key": card.key, "label": card.label, "number": card.number,
                 "question": fix(q), "answer": fix(a), "question_en": fix(q2), "answer_en": fix(a2),
                 "short": len(card.card.answer) + len(a2) / 2 < SHORT,
+                "stale": card.stale_en and lang in ("en", "both"),
             }  # fmt: skip
 
         sections, answers = [], []

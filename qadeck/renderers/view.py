@@ -30,6 +30,7 @@ class CardView:
     question_en: str
     answer_en: str
     has_en: bool  # an English block exists, even if empty
+    stale_en: bool = False  # the card changed after its English was written
     kind: ClassVar[str] = "card"
 
     @property
@@ -129,6 +130,7 @@ def _build(doc: Document, store: HtmlStore | None) -> DocumentView:
             question_en=render_inline(q_en, card_images, store) if q_en else "",
             answer_en=render_markdown(a_en, card_images, store) if a_en else "",
             has_en=en is not None,
+            stale_en="en" in card.stale,
         )
 
     numbered = iter(range(1, len(doc.cards) + 1))
