@@ -197,3 +197,47 @@ def test_an_english_file_is_not_missing_english(tmp_path):
         for x in run("translate", "export", str(src), "--lang", "zh").output.splitlines()
     ]
     assert [r["source"]["question"] for r in recs if r["kind"] == "card"] == ["What is a batch?"]
+
+
+def test_the_sheet_marks_a_stale_english_answer(tmp_path):
+    from pypdf import PdfReader
+
+    src = tmp_path / "notes.md"
+    src.write_text(
+        "## 章\n\n### 什么是过拟合？\n训练好测试差。\n\n::: en What is overfitting?\nGood on train, bad on test.\n:::\n",
+        encoding="utf-8",
+    )
+    run("anki", str(src), "--out", str(tmp_path / "d"))
+    src.write_text(
+        src.read_text("utf-8").replace("训练好测试差。", "训练集好、测试集差。"), "utf-8"
+    )
+
+    def sheet(lang: str) -> str:
+        run("pdf", str(src), "--out", str(tmp_path / lang), "--lang", lang)
+        (pdf,) = (tmp_path / lang).glob("*.pdf")
+        return "".join(p.extract_text() for p in PdfReader(pdf).pages)
+
+    assert "Outdated translation" in sheet("en")
+    assert "outdated" in sheet("both")
+    assert "outdated" not in sheet("zh").lower()
+
+
+def test_english_cards_from_front_matter(tmp_path):
+    import sqlite3
+    import zipfile
+
+    src = tmp_path / "notes.md"
+    src.write_text(
+        "---\nenglish_cards: true\n---\n\n## 章\n\n### 什么是过拟合？\n训练好测试差。\n\n"
+        "::: en What is overfitting?\nGood on train, bad on test.\n:::\n\n### 什么是欠拟合？\n都差。\n",
+        encoding="utf-8",
+    )
+    run("anki", str(src), "--out", str(tmp_path / "d"))
+    with zipfile.ZipFile(tmp_path / "d" / "notes.apkg") as z:
+        (tmp_path / "c.anki2").write_bytes(z.read("collection.anki2"))
+    db = sqlite3.connect(tmp_path / "c.anki2")
+    fields = [r[0] for r in db.execute("select flds from notes")]
+    models = db.execute("select models from col").fetchone()[0]
+    db.close()
+    assert len(fields) == 3 and "qadeck English practice" in models
+    assert sum(f.startswith("What is overfitting?") for f in fields) == 1
