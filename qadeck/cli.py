@@ -459,6 +459,8 @@ def _build(
                 click.echo(line, err=True)
             for p in written:
                 click.echo(f"wrote {p}")
+            for p in ctx.options.get("unchanged", []):
+                click.echo(f"up to date {p}")
 
 
 @contextlib.contextmanager

@@ -44,6 +44,9 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("FrozenMap is immutable")
 
+    def __reduce__(self):
+        return (FrozenMap, (self._items,))
+
 
 @dataclass(frozen=True, order=True)
 class Span:

@@ -28,8 +28,8 @@ from .errors import Diagnostics, SourceError
 from .fastblock import block_tokens
 from .model import Diagnostic, Document, Span
 from .outline import OutlineBuilder
+from .sourcefile import MAX_BYTES, read_source  # noqa: F401 - part of this module's API
 
-MAX_BYTES = 8 * 2**20
 _FRONT_KEYS = {
     "title", "title_en", "deck", "author", "lang", "tags", "id", "description", "english_cards",
 }  # fmt: skip
@@ -122,44 +122,21 @@ def parse_file(
     root: Path | None = None,
     defaults: dict[str, Any] | None = None,
 ) -> Document:
-    """Read and parse one Markdown file; `display` is the path shown in messages;
-    `defaults` are front-matter values the file's own front matter overrides."""
-    p = Path(path)
-    shown = display or str(path)
+    """Read and parse one Markdown file (or take it from the parse cache); `display` is the
+    path shown in messages; `defaults` are front-matter values its front matter overrides."""
+    from .parsecache import cached_parse
+
+    return cached_parse(Path(path), display or str(path), root, defaults)
+
+
+def parse_bytes(
+    data: bytes, p: Path, shown: str, root: Path | None, defaults: dict[str, Any] | None
+) -> Document:
     diags = Diagnostics(shown)
-    text = decode_source(read_source(p, shown), shown, diags)
+    text = decode_source(data, shown, diags)
     return parse_text(
         text, shown, base_dir=p.parent, name=p.stem, root=root, diags=diags, defaults=defaults
     )
-
-
-def read_source(p: Path, shown: str) -> bytes:
-    """A regular file's bytes, at most MAX_BYTES: devices, pipes and folders are refused
-    (a FIFO would block, /dev/zero never ends), and the cap holds whatever `stat` says."""
-    import stat
-
-    def too_big(size: str) -> SourceError:
-        message = (
-            f"the file is {size} MB; qadeck reads sources up to {MAX_BYTES // 2**20} MB: "
-            "split it into several files (a folder of them works)"
-        )
-        return SourceError([_diag(shown, 0, 1, message)])
-
-    try:
-        st = p.stat()
-        if st.st_size > MAX_BYTES:
-            raise too_big(f"{st.st_size / 2**20:.1f}")
-        mode = st.st_mode
-        if not stat.S_ISREG(mode):
-            kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-            raise SourceError([_diag(shown, 0, 1, f"{kind}: a source must be a Markdown file")])
-        with open(p, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
-    except OSError as e:
-        raise SourceError([_diag(shown, 0, 1, f"cannot read: {e.strerror}")]) from None
-    if len(data) > MAX_BYTES:
-        raise too_big(f"over {MAX_BYTES // 2**20}")
-    return data
 
 
 def parse_text(

@@ -15,7 +15,6 @@ from .translation_state import mark_stale
 if TYPE_CHECKING:
     from .config import Config
 from .model import Diagnostic, Document, Span
-from .parse import parse_file
 from .renderers import RenderContext, get_renderer, renderer_class
 
 
@@ -62,7 +61,9 @@ def load(
     if source.is_dir():
         return load_folder(source, strict, config)
     defaults = config.defaults() if config else None
-    doc = parse_file(source, display=_display(source), root=root, defaults=defaults)
+    from .parsecache import cached_parse
+
+    doc = cached_parse(source, _display(source), root, defaults)
     if strict and doc.warnings:
         raise SourceError([replace(w, severity="error") for w in doc.warnings])
     lock = Lock.load(lock_path(source))
@@ -162,14 +163,34 @@ def build(
     from .cache import cache_dir
     from .htmlstore import HtmlStore
     from .renderers.view import document_view
+    from .stamps import Stamps, inputs_digest, stamp
 
     sweep(out_dir)
     for folder in {lo.lock.path.parent for lo in (loaded, *loaded.files)}:
         sweep(folder, only=LOCK_SUFFIX)
+    stamps = Stamps(cache_dir(out_dir) / f"stamps-{loaded.doc.name}.json")
+    inputs = inputs_digest(loaded, templates)
+    kept: list[Path] = []
+    todo = []
+    for name in names:
+        entry = stamps.fresh(name, stamp(name, inputs, loaded, ctx.options))
+        if entry is None:
+            todo.append(name)
+            continue
+        kept += [Path(o[0]) for o in entry["outputs"]]
+        ctx.warnings += entry.get("warnings", [])
+        if progress:
+            progress(name)
+    names = todo
+    ctx.options["unchanged"] = kept
+    if not names:  # every output up to date: its stamp holds the lock as this build would
+        return [], ctx
     store_path = cache_dir(out_dir) / f"html-{loaded.doc.name}.json"
     ctx.html_store = store = HtmlStore()
-    store.open(store_path)
+    if names:
+        store.open(store_path)
     background = None
+    made: dict[str, tuple[list[Path], list[str]]] = {}
     try:
         apart = next((n for n in names if getattr(renderer_class(n), "runs_apart", False)), None)
         if len(names) > 1 and apart and hasattr(os, "fork"):
@@ -178,13 +199,22 @@ def build(
             document_view(loaded.doc, store)  # built once, inherited by the forked renderer
             background = Background(loaded.doc, ctx, apart)
             names = [n for n in names if n != apart]
+        else:
+            apart = None
         for name in names:
+            staged, warned = len(ctx.staging.staged), len(ctx.warnings)
             get_renderer(name).render(loaded.doc, ctx)
+            made[name] = (
+                [t for _, t in ctx.staging.staged[staged:]],
+                ctx.warnings[warned:],
+            )
             if progress:
                 progress(name)
         if background is not None:
+            staged, warned = len(ctx.staging.staged), len(ctx.warnings)
             background.join(ctx)
             background = None
+            made[apart] = ([t for _, t in ctx.staging.staged[staged:]], ctx.warnings[warned:])
             if progress:
                 progress(apart)
         for part in loaded.files:
@@ -193,7 +223,11 @@ def build(
         record(loaded.lock, loaded.doc, Plan() if loaded.files else loaded.plan)
         loaded.lock.stage(ctx.staging)
         written = [p for p in ctx.staging.commit() if not p.name.endswith(LOCK_SUFFIX)]
-        store.save(store_path)
+        for name, (outputs, warned) in made.items():
+            stamps.record(name, stamp(name, inputs, loaded, ctx.options), outputs, warned)
+        if made:
+            stamps.save()
+            store.save(store_path)
     finally:
         if background is not None:
             background.cancel()

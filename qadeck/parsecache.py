@@ -1,0 +1,115 @@
+"""Parsed documents kept between runs: a file is parsed again only when it changed.
+
+The key is everything a parse reads: the file's bytes, the name it is shown by, its folder,
+the folder images must stay in, the front-matter defaults and qadeck's version. Whether an
+image exists is read too: each entry lists the image files it looked at (size and change
+time, or absent), and an entry whose images changed is parsed again. The cache lives with the
+build cache (`cache.cache_root()`); deleting it is always safe, and one that cannot be read
+or written only costs time. Only qadeck writes it, in the user's own cache folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from . import __version__
+from .model import Document
+
+FOLDER = "parsed"
+KEEP = 400  # entries kept; the oldest go first
+
+
+def key(data: bytes, shown: str, base_dir: Path, root: Path | None, defaults: Any) -> str:
+    h = hashlib.sha1()
+    meta = [__version__, shown, str(base_dir.resolve()), str(root.resolve() if root else "")]
+    h.update(json.dumps([meta, defaults], sort_keys=True, default=str).encode())
+    h.update(b"\x00")
+    h.update(data)
+    return h.hexdigest()
+
+
+def cached_parse(p: Path, shown: str, root: Path | None, defaults: Any) -> Document:
+    """The file's Document: from the cache when its bytes and images are as they were."""
+    from .sourcefile import read_source
+
+    data = read_source(p, shown)
+    k = key(data, shown, p.parent, root, defaults)
+    doc = load(k)
+    if doc is None:
+        from .parse import parse_bytes
+
+        doc = parse_bytes(data, p, shown, root, defaults)
+        save(k, doc, p.parent)
+    return doc
+
+
+def _folder() -> Path:
+    from .cache import cache_root
+
+    return cache_root() / FOLDER
+
+
+def load(k: str) -> Document | None:
+    path = _folder() / f"{k}.pickle"
+    try:
+        with open(path, "rb") as f:
+            doc, deps = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+    if not isinstance(doc, Document) or deps != _stats([p for p, _ in deps]):
+        return None
+    return doc
+
+
+def save(k: str, doc: Document, base_dir: Path) -> None:
+    from .atomic import write_atomic
+
+    deps = _stats(sorted(_image_files(doc, base_dir)))
+    try:
+        folder = _folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / f"{k}.pickle", pickle.dumps((doc, deps), protocol=5))
+        _trim(folder)
+    except OSError:
+        pass
+
+
+def _image_files(doc: Document, base_dir: Path) -> set[str]:
+    """Every local image file the parse looked at, found or not."""
+    out: set[str] = set()
+    for card in doc.cards:
+        for image in card.images:
+            if image.remote:
+                continue
+            if image.path:
+                out.add(image.path)
+            else:
+                src = unquote(image.src.split("#", 1)[0].split("?", 1)[0])
+                out.add(str((base_dir / src).resolve()))
+    return out
+
+
+def _stats(paths: list[str]) -> list[tuple[str, tuple[int, int] | None]]:
+    out: list[tuple[str, tuple[int, int] | None]] = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+            out.append((p, (st.st_size, st.st_mtime_ns)))
+        except OSError:
+            out.append((p, None))
+    return out
+
+
+def _trim(folder: Path) -> None:
+    entries = list(folder.glob("*.pickle"))
+    if len(entries) <= KEEP:
+        return
+    entries.sort(key=lambda p: p.stat().st_mtime)
+    for old in entries[: len(entries) - KEEP]:
+        old.unlink(missing_ok=True)

@@ -1,0 +1,118 @@
+"""Skip an output whose inputs did not change since it was written.
+
+A stamp is a hash of everything a renderer reads: the document (its full repr: cards, keys,
+translations, stale marks), the lock files as they stand, the templates folder, the options,
+the images the document refers to (size and change time) and qadeck's version. After a build
+the stamp is recorded with the lock files as the build left them, and with each output's size
+and change time; the next build with the same stamp and untouched outputs renders nothing for
+it and writes nothing (the warnings it gave are given again). Kept in the build cache: deleting
+it only costs one full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+_NOTE_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
+
+
+class Stamps:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            self.data: dict[str, Any] = data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            self.data = {}
+
+    def fresh(self, name: str, stamp: str) -> dict | None:
+        """The recorded entry when `name`'s output is up to date, else None."""
+        entry = self.data.get(name)
+        if not isinstance(entry, dict) or entry.get("stamp") != stamp:
+            return None
+        outputs = entry.get("outputs")
+        if not isinstance(outputs, list) or not outputs:
+            return None
+        for path, size, mtime in outputs:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return None
+            if (st.st_size, st.st_mtime_ns) != (size, mtime):
+                return None
+        return entry
+
+    def record(self, name: str, stamp: str, outputs: list[Path], warnings: list[str]) -> None:
+        stats = []
+        for p in outputs:
+            try:
+                st = os.stat(p)
+            except OSError:
+                return
+            stats.append([str(p), st.st_size, st.st_mtime_ns])
+        self.data[name] = {"stamp": stamp, "outputs": stats, "warnings": warnings}
+
+    def forget(self, name: str) -> None:
+        self.data.pop(name, None)
+
+    def save(self) -> None:
+        from .atomic import write_atomic
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, json.dumps(self.data, sort_keys=True).encode("utf-8"))
+        except OSError:
+            pass
+
+
+def inputs_digest(loaded, templates: Path) -> str:
+    """Everything but the renderer's name and the lock files."""
+    h = hashlib.sha1(__version__.encode())
+    h.update(repr(loaded.doc).encode())
+    for p in sorted(templates.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(templates)).encode() + b"\x00" + p.read_bytes())
+    for path in sorted(_images(loaded)):
+        try:
+            st = os.stat(path)
+            h.update(f"{path}\x00{st.st_size}\x00{st.st_mtime_ns}".encode())
+        except OSError:
+            h.update(f"{path}\x00-".encode())
+    return h.hexdigest()
+
+
+def stamp(name: str, inputs: str, loaded, options: dict) -> str:
+    """The stamp of one output: its inputs, its own options and the lock files as they are
+    now (another output's options never make it stale)."""
+    from .renderers import options_of, renderer_class
+
+    own = {o.name.replace("-", "_") for o in options_of(renderer_class(name))}
+    opts = {k: v for k, v in options.items() if k in own}
+    h = hashlib.sha1(
+        f"{name}\x00{inputs}\x00{json.dumps(opts, sort_keys=True, default=str)}".encode()
+    )
+    for part in (loaded, *loaded.files):
+        h.update(part.lock.to_json().encode())
+    return h.hexdigest()
+
+
+def _images(loaded) -> set[str]:
+    out: set[str] = set()
+    for card in loaded.doc.cards:
+        for image in card.images:
+            if not image.remote and image.path:
+                out.add(image.path)
+    for part in loaded.files or [loaded]:
+        base = part.source.parent if part.source.is_file() else part.source
+        for section in part.doc.sections:
+            for src in _NOTE_IMAGE.findall(section.notes):
+                if "://" not in src:
+                    out.add(str((base / src).resolve()))
+    return out
