@@ -95,7 +95,7 @@ def to_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
 # Possessive runs of disjoint characters, and the question taken greedily (its closing `**`
 # is stripped in code): no backtracking through runs of spaces.
 _QA_PREFIX = re.compile(
-    r"^\s*+(?:\*\*|__)?+\s*+(问题|问|题目|Q\d{0,3}|Question|Problem)\s*+(?:\*\*|__)?+\s*+[:：]\s*+"
+    r"^\s*+(?:\*\*|__)?+\s*+(问题|问|题目|Q\d{0,3}|Question|Problem)\s*+(?:\*\*|__)?+\s*+(?:[:：]|\.(?=\s))\s*+"
     r"(?:\*\*|__)?+\s*+(\S.*)$",
     re.I,
 )
@@ -268,24 +268,29 @@ def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
         return None
     spans = _item_spans(b.tokens)
     items = [b.tokens[i] for i, _ in spans]
-    firsts, answered = [], 0
+    firsts, answered, asking = [], 0, 0
     for i, j in spans:
         inline = next((t for t in b.tokens[i:j] if t.type == "inline"), None)
-        text = inline.content.split("\n", 1)[0] if inline else ""
+        text = _TASK_MARK.sub("", inline.content.split("\n", 1)[0]) if inline else ""
         firsts.append(text)
-        if not T.reads_as_question(T.split_label(_unbold(text))[1]):
-            return None
+        asking += _item_asks(text)
         inner = [t for t in b.tokens[i + 1 : j] if t.level == 2 and t.nesting >= 0]
         answered += len(inner) > 1 or (inline is not None and "\n" in inline.content)
-    if not items or not all(T.reads_as_question(T.split_label(_unbold(t))[1]) for t in firsts):
+    # Most items ask (a bold item names a question too), and some carry their answer nested;
+    # a lone item that asks has its answer below the list (`1. **What is X?**` + text).
+    # A self-check list (every item answered below it, some asking) counts as questions too.
+    checklist = answered == len(items) >= 2 and asking * 3 >= len(items)
+    if not items or (asking * 2 < len(items) and not checklist):
         return None
-    if answered == 0:
+    if answered == 0 and not (len(items) == 1 and asking):
         return None
     out: list[Block] = []
     for item, first in zip(items, firsts, strict=True):
         s, e = item.map
         label = f"{item.info}. " if item.info else ""
-        out.append(Block("heading", s, s + 1, [], level + 1, label + _unbold(first), origin="list"))
+        core, important = T.undecorate(_unbold(first))  # `闭包是什么：🔴`: no colon, no dot
+        question = core.rstrip(":： ") + (" ⭐" if important else "")
+        out.append(Block("heading", s, s + 1, [], level + 1, label + question, origin="list"))
         body = [ln for ln in lines[s + 1 : e]]
         while body and not body[-1].strip():
             body.pop()
@@ -294,6 +299,16 @@ def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
             raw = "\n".join(ln[indent:] for ln in body)
             out.append(Block("paragraph", s + 1, e, [], raw=raw))
     return out
+
+
+_TASK_MARK = re.compile(r"^\s*\[[ xX]\]\s*")
+
+
+def _item_asks(text: str) -> bool:
+    core = _unbold(text)
+    if core != text and len(T.plain(core)) <= 80 and not core.rstrip().endswith((":", "：")):
+        return True  # the whole item in bold: a question's mark
+    return T.reads_as_question(T.split_label(core)[1])
 
 
 def _item_spans(tokens: list[Token]) -> list[tuple[int, int]]:

@@ -99,7 +99,7 @@ class OutlineBuilder:
         self.check_stray_translations(preamble, "the preamble")
         sections: list[Section] = []
         loose: list[Node] = []
-        if len(top) >= 2 and all(rules.part_word(n) for n in top):
+        if self.one_question(top, title):
             sections.append(self.one_card_file(top, title))
             top = []
         for node in top:
@@ -150,6 +150,19 @@ class OutlineBuilder:
         return head.level == 1 or not self.rules.own_answer(
             head, self.heading_translations(head)[1]
         )
+
+    def one_question(self, top: list[Node], title: str) -> bool:
+        """The one-question file: its top headings are (mostly) parts of one answer, none a
+        question or a category of questions; or its title asks, and no top heading does."""
+        assert self.rules is not None
+        if len(top) < 2 or any(
+            self.rules.verdict(n).kind == "category" or T.reads_as_question(title_of(n))
+            for n in top
+        ):
+            return False
+        parts = sum(1 for n in top if self.rules.part_word(n))
+        asks = bool(self.options.get("title")) and T.reads_as_question(title)
+        return parts * 3 >= len(top) * 2 or (asks and parts * 2 >= len(top))
 
     def one_card_file(self, top: list[Node], title: str) -> Section:
         """The one-question file: every top heading a part (`# 题目`, `# 标准答案`, …). The
@@ -296,7 +309,12 @@ class OutlineBuilder:
                 self.diags.warning(
                     node.line, 1, "empty heading ignored; its text is a section note"
                 )
-            notes.extend(node.body + node.after_rule + self.descendant_blocks(node))
+            notes.extend(node.body + node.after_rule)
+            if self.rules.holds_cards(node):  # `## Table of Contents` over the questions
+                for child in node.children:
+                    self.walk(child, section, chain, group, cards, groups, notes)
+            else:
+                notes.extend(self.descendant_blocks(node))
         else:
             self.record(node, verdict)
             notes.extend(node.after_rule)

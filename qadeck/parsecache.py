@@ -1,7 +1,7 @@
 """Parsed documents kept between runs: a file is parsed again only when it changed.
 
 The key is everything a parse reads: the file's bytes, the name it is shown by, its folder,
-the folder images must stay in, the front-matter defaults and qadeck's version. Whether an
+the folder images must stay in, the front-matter defaults and the code (`fingerprint`). Whether an
 image exists is read too: each entry lists the image files it looked at (size and change
 time, or absent), and an entry whose images changed is parsed again. The cache lives with the
 build cache (`cache.cache_root()`); deleting it is always safe, and one that cannot be read
@@ -27,7 +27,10 @@ KEEP = 400  # entries kept; the oldest go first
 
 def key(data: bytes, shown: str, base_dir: Path, root: Path | None, defaults: Any) -> str:
     h = hashlib.sha1()
-    meta = [__version__, shown, str(base_dir.resolve()), str(root.resolve() if root else "")]
+    from .fingerprint import code_fingerprint
+
+    where = [str(base_dir.resolve()), str(root.resolve() if root else "")]
+    meta = [__version__, code_fingerprint(), shown, *where]
     h.update(json.dumps([meta, defaults], sort_keys=True, default=str).encode())
     h.update(b"\x00")
     h.update(data)

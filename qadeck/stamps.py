@@ -74,7 +74,9 @@ class Stamps:
 
 def inputs_digest(loaded, templates: Path) -> str:
     """Everything but the renderer's name and the lock files."""
-    h = hashlib.sha1(__version__.encode())
+    from .fingerprint import code_fingerprint
+
+    h = hashlib.sha1(f"{__version__}\x00{code_fingerprint()}".encode())
     h.update(repr(loaded.doc).encode())
     for p in sorted(templates.rglob("*")):
         if p.is_file():

@@ -29,7 +29,11 @@ _QUESTION_WORDS = (
 )  # fmt: skip
 _EN_QUESTION = re.compile(
     r"^(what|how|why|when|where|which|who|whose|is|are|can|could|does|do|did|should|"
-    r"explain|describe|compare|name|list|define|give)\b",
+    r"explain|describe|compare|name|list|define|give)\b"
+    # a task: an imperative verb and an object of two words or more (`Write a query to …`)
+    r"|^(write|implement|find|calculate|compute|design|return|create|reverse|count|print|"
+    r"determine|discuss|outline|identify|differentiate|distinguish|contrast|suppose|given)"
+    r"\s+\S+\s+\S+",
     re.I,
 )
 _STRIP_MD = re.compile(r"(\*\*|__|\*|`|~~)")
