@@ -179,7 +179,12 @@ def measure_size(n: int, work: Path, peers: dict) -> dict:
         r[cmd] = repeat(lambda cmd=cmd: build(cmd, src, out), reps)
     build("anki", src, out)
     r["anki_rebuild_no_change"] = repeat(lambda: build("anki", src, out, cold=False), reps)
+    build("html", src, out)
+    r["html_rebuild_no_change"] = repeat(lambda: build("html", src, out, cold=False), reps)
     original = src.read_text(encoding="utf-8")
+    if n == 2000:
+        r["watch_latency_anki_html"] = watch_latency(src, out, n)
+        src.write_text(original, encoding="utf-8")
     edit_one_card(src, n)
     r["anki_rebuild_one_edit"] = repeat(lambda: build("anki", src, out, cold=False), 1)
     src.write_text(original, encoding="utf-8")
@@ -193,6 +198,7 @@ def measure_size(n: int, work: Path, peers: dict) -> dict:
         r["bare_weasyprint"] = repeat(lambda: snippet("bare_weasyprint", src, out), reps)
         r["pdf_overhead"] = repeat(lambda: snippet("pdf_overhead", src, out), reps)
         r["all"] = repeat(lambda: build("all", src, out), reps)
+        r["all_rebuild_no_change"] = repeat(lambda: build("all", src, out, cold=False), reps)
     if peers["pandoc"]:
         cmd = [peers["pandoc"], "--standalone", "--metadata", "title=bench", "-f", "markdown",
                "-t", "html", str(src), "-o", str(out / "pandoc.html")]  # fmt: skip
@@ -202,6 +208,48 @@ def measure_size(n: int, work: Path, peers: dict) -> dict:
         cmd = [peers["ankdown"], "-r", str(cards), "-p", str(out / "ankdown.apkg")]
         r["ankdown"] = repeat(lambda: timed(cmd, cwd=folder)[:2], reps)
     return r
+
+
+def watch_latency(src: Path, out: Path, n: int, edits: int = 5) -> dict:
+    """`qadeck watch --outputs anki,html`: from one answer's write to the line saying the
+    renamed outputs are in place (median of `edits` saves)."""
+    import threading
+
+    env = {**os.environ, "QADECK_CACHE": str(cache_of(src))}
+    proc = subprocess.Popen(
+        [PY, str(ROOT / "build.py"), "watch", str(src), "--outputs", "anki,html", "--out", str(out)],
+        stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    lines: list[tuple[float, str]] = []
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            lines.append((time.perf_counter(), line))
+
+    threading.Thread(target=read, daemon=True).start()
+
+    def wait(count: int) -> float:
+        deadline = time.perf_counter() + 120
+        while time.perf_counter() < deadline:
+            done = [t for t, x in lines if "→" in x]
+            if len(done) >= count:
+                return done[count - 1]
+            time.sleep(0.002)
+        raise RuntimeError(f"watch gave no rebuild line: {lines}")
+
+    wait(1)
+    times = []
+    text = src.read_text(encoding="utf-8")
+    for k in range(edits):
+        time.sleep(0.3)
+        start = time.perf_counter()
+        src.write_text(text.replace("第5条说明", f"第5条说明（改{k}）", 1), encoding="utf-8")
+        times.append(wait(k + 2) - start)
+    proc.send_signal(__import__("signal").SIGINT)
+    proc.wait(timeout=30)
+    times.sort()
+    return {"median": times[len(times) // 2], "min": times[0], "peak_mb": 0.0}
 
 
 def startup() -> dict:

@@ -84,7 +84,14 @@ def checks(res: dict) -> list[tuple[bool, str]]:
                 )
             )
             break
-    for n, r in sizes.items():
+    for n, r in sizes.items():  # issue 18: rebuilds that find nothing changed, and watch
+        for key in ("anki_rebuild_no_change", "html_rebuild_no_change", "all_rebuild_no_change"):
+            if r.get(key) and n in ("2000", "10000"):
+                t = _m(r[key])
+                out.append((t < 0.3, f"{n} cards: {key.replace('_', ' ')} {t:.2f}s (< 0.3s)"))
+        if r.get("watch_latency_anki_html"):
+            t = _m(r["watch_latency_anki_html"]) * 1000
+            out.append((t < 150, f"{n} cards: watch, write → renamed anki+html {t:.0f} ms (< 150 ms)"))
         if r.get("pdf_rebuild_one_edit") and r.get("pdf"):
             edit, full = _m(r["pdf_rebuild_one_edit"]), _m(r["pdf"])
             out.append(

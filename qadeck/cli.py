@@ -432,7 +432,9 @@ def _build(
     options: dict,
     chosen=None,
     config=None,
-) -> None:
+    quiet: bool = False,
+) -> list[str]:
+    """Build; print what was written (unless `quiet`) and return it."""
     from .pipeline import build
     from .report import plan_report, removed_report
 
@@ -441,6 +443,7 @@ def _build(
     gc.disable()
     templates = _templates_dir(chosen)
     root = config.root.resolve() if config else None
+    done: list[str] = []
     with _locked_units(sources, strict, config) as units:
         for loaded in units:
             _warn(loaded.doc.warnings)
@@ -457,10 +460,14 @@ def _build(
             _warn(ctx.warnings)
             for line in removed_report(loaded.plan, loaded.doc):
                 click.echo(line, err=True)
+            done += [str(p) for p in written]
+            if quiet:
+                continue
             for p in written:
                 click.echo(f"wrote {p}")
             for p in ctx.options.get("unchanged", []):
                 click.echo(f"up to date {p}")
+    return done
 
 
 @contextlib.contextmanager
@@ -534,6 +541,49 @@ def _register_more() -> None:
     from .cli_translate import translate
 
     cli.add_command(translate)
+    cli.add_command(watch)
+
+
+@click.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("--outputs", help="Which outputs, comma-separated (default: all, or qadeck.toml's).")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True), help="Your templates.")
+def watch(sources, outputs, out_dir, templates) -> None:
+    """Build SOURCES, then rebuild on every save until Ctrl-C (one line per rebuild)."""
+    from .renderers import options_of, registry, renderer_class
+    from .watch import watch as run_watch
+
+    config, chosen = _with_config(sources)
+    names = list(registry())
+    if outputs:
+        names = [n.strip() for n in outputs.split(",") if n.strip()]
+        unknown = [n for n in names if n not in registry()]
+        if unknown:
+            raise click.UsageError(f"unknown output {unknown[0]!r}: use {', '.join(registry())}")
+    elif config is not None and config.outputs:
+        names = [n for n in config.outputs if n in names]
+    out = Path(out_dir or (config.root / config.out if config else "dist"))
+    if not templates and config is not None and config.templates:
+        templates = str(config.root / config.templates)
+    options = {
+        o.name.replace("-", "_"): o.default for n in names for o in options_of(renderer_class(n))
+    }
+    if config is not None:
+        options.update({k: v for k, v in config.pdf.items() if k in options})
+    paths = [Path(s) for s in chosen]
+    if config is not None:
+        paths.append(config.path)
+    if templates:
+        paths.append(Path(templates))
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise BuildError([f"{missing[0]}: error: no such file or folder"])
+
+    def rebuild() -> list[str]:
+        return _build(chosen, names, out, False, False, options, templates, config, quiet=True)
+
+    run_watch(paths, out, rebuild)
 
 
 _register_more()

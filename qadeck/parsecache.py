@@ -43,13 +43,29 @@ def cached_parse(p: Path, shown: str, root: Path | None, defaults: Any) -> Docum
 
     data = read_source(p, shown)
     k = key(data, shown, p.parent, root, defaults)
-    doc = load(k)
+    doc = _MEMO.get(k) if _MEMO.get(k + ":deps") == _stats(_MEMO_DEPS.get(k, [])) else None
+    doc = doc or load(k)
     if doc is None:
         from .parse import parse_bytes
 
         doc = parse_bytes(data, p, shown, root, defaults)
         save(k, doc, p.parent)
+    _remember(k, doc, p.parent)
     return doc
+
+
+# In one long-running process (`qadeck watch`), parsed documents also stay in memory.
+_MEMO: dict[str, Any] = {}
+_MEMO_DEPS: dict[str, list[str]] = {}
+
+
+def _remember(k: str, doc: Document, base_dir: Path) -> None:
+    if len(_MEMO_DEPS) > KEEP:
+        _MEMO.clear()
+        _MEMO_DEPS.clear()
+    deps = sorted(_image_files(doc, base_dir))
+    _MEMO[k], _MEMO_DEPS[k] = doc, deps
+    _MEMO[k + ":deps"] = _stats(deps)
 
 
 def _folder() -> Path:

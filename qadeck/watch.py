@@ -1,0 +1,80 @@
+"""`qadeck watch`: rebuild on save, in one long-running process.
+
+watchfiles (a well-kept library) reports changes; its debounce folds an editor's burst of
+writes (a temporary file, a rename, a chmod) into one batch. Parsed files stay in memory
+between rebuilds (`parsecache` keeps them by content), and an unchanged output is neither
+rendered nor written (`stamps`), so a rebuild costs what changed. A source with errors is
+reported and the last good outputs stay as they are; the next save rebuilds.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import click
+
+IGNORED_SUFFIXES = (".tmp", ".qadeck-lock.json", ".swp", ".swx", "~")
+
+
+def relevant(changes: Iterable[tuple[object, str]], out_dir: Path) -> list[Path]:
+    """The changed notes, config and templates: not our outputs, locks or editor droppings."""
+    out = out_dir.resolve()
+    found: list[Path] = []
+    for _, raw in changes:
+        p = Path(raw)
+        name = p.name
+        if name.startswith(".") or name.endswith(IGNORED_SUFFIXES) or name.startswith("#"):
+            continue
+        if p.resolve().is_relative_to(out):
+            continue
+        if p not in found:
+            found.append(p)
+    return found
+
+
+def watch(
+    paths: list[Path],
+    out_dir: Path,
+    rebuild: Callable[[], list[str]],
+    debounce_ms: int = 50,
+    stop=None,
+) -> None:
+    """Build once, then rebuild after every batch of relevant changes until Ctrl-C (or
+    `stop`, a threading.Event, is set). `rebuild` returns the outputs it wrote."""
+    import logging
+
+    from watchfiles import watch as changes_of
+
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)
+    _once(rebuild, "start")
+    try:
+        for batch in changes_of(
+            *paths, debounce=debounce_ms, step=20, stop_event=stop, raise_interrupt=False
+        ):
+            changed = relevant(batch, out_dir)
+            if changed:
+                what = ", ".join(sorted({p.name for p in changed}))
+                _once(rebuild, what)
+    except KeyboardInterrupt:
+        pass
+    click.echo("watch stopped", err=True)
+
+
+def _once(rebuild: Callable[[], list[str]], what: str) -> None:
+    start = time.perf_counter()
+    try:
+        written = rebuild()
+    except click.ClickException as e:
+        click.echo(f"{time.strftime('%H:%M:%S')} {what}: not rebuilt", err=True)
+        click.echo(e.format_message(), err=True)
+        click.echo("  (the last good outputs are kept; fix the source and save again)", err=True)
+        return
+    finally:
+        gc.enable()  # a build turns the cycle collector off for speed; a long run needs it
+        gc.collect()
+    took = time.perf_counter() - start
+    outputs = ", ".join(written) if written else "nothing to write (up to date)"
+    click.echo(f"{time.strftime('%H:%M:%S')} {what} → {outputs} in {took:.2f} s", err=True)
