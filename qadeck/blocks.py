@@ -207,6 +207,14 @@ def _promote_paragraph(
         text, origin = first.strip(), "task"
     elif _numbered_question(first) or follows:
         text, origin = first.strip(), "numbered"
+    elif (
+        (m := _INLINE_QA.match(first))
+        and _bold_question(m.group(2))
+        and m.group(2).rstrip()[-1:] in "?？"
+    ):
+        head = Block("heading", b.start, b.start + 1, [], level + 1, m.group(2), origin="bold")
+        rest = "\n".join([m.group(3), *b.text.split("\n")[1:]])
+        return [head, Block("paragraph", b.start, b.end, [], raw=rest)]
     else:
         bold = _BOLD_LINE.match(T.undecorate(first)[0])
         if not bold or _is_bold_label(bold):
@@ -278,6 +286,9 @@ def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
         answered += len(inner) > 1 or (inline is not None and "\n" in inline.content)
     # Most items ask (a bold item names a question too), and some carry their answer nested;
     # a lone item that asks has its answer below the list (`1. **What is X?**` + text).
+    inline_qa = [_INLINE_QA.match(t) for t in firsts]
+    if len(items) >= 2 and all(m and _bold_question(m.group(2)) for m in inline_qa):
+        return _inline_items(b, lines, level, items, inline_qa)
     # A self-check list (every item answered below it, some asking) counts as questions too.
     checklist = answered == len(items) >= 2 and asking * 3 >= len(items)
     if not items or (asking * 2 < len(items) and not checklist):
@@ -298,6 +309,26 @@ def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
             indent = min(len(ln) - len(ln.lstrip()) for ln in body if ln.strip())
             raw = "\n".join(ln[indent:] for ln in body)
             out.append(Block("paragraph", s + 1, e, [], raw=raw))
+    return out
+
+
+# `**为什么要左 padding？** 生成从最右续写……`: a bold question and its answer on one line.
+_INLINE_QA = re.compile(r"^\s*(\*\*|__)(?!\s)([^*_\n]{2,200}?)\1\s*[:：]?\s*(\S.*)$")
+
+
+def _inline_items(b: Block, lines: list[str], level: int, items, found) -> list[Block]:
+    out: list[Block] = []
+    for item, m in zip(items, found, strict=True):
+        s, e = item.map
+        label = f"{item.info}. " if item.info else ""
+        out.append(Block("heading", s, s + 1, [], level + 1, label + m.group(2), origin="list"))
+        body = [m.group(3), *lines[s + 1 : e]]
+        while body and not body[-1].strip():
+            body.pop()
+        rest = [x for x in body[1:] if x.strip()]
+        indent = min((len(x) - len(x.lstrip()) for x in rest), default=0)
+        raw = "\n".join([body[0], *(x[indent:] for x in body[1:])])
+        out.append(Block("paragraph", s, e, [], raw=raw))
     return out
 
 
