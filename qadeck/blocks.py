@@ -289,6 +289,12 @@ def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
     inline_qa = [_INLINE_QA.match(t) for t in firsts]
     if len(items) >= 2 and all(m and _bold_question(m.group(2)) for m in inline_qa):
         return _inline_items(b, lines, level, items, inline_qa)
+    # `1. **Hot keys.** Heavy clients: …`, three or more: a term each, explained after it.
+    if len(items) >= 3 and all(
+        m and _bold_term(m.group(2), m.group(3)) and not _colon_after(t, m)
+        for m, t in zip(inline_qa, firsts, strict=True)
+    ):
+        return _inline_items(b, lines, level, items, inline_qa)
     # A self-check list (every item answered below it, some asking) counts as questions too.
     checklist = answered == len(items) >= 2 and asking * 3 >= len(items)
     if not items or (asking * 2 < len(items) and not checklist):
@@ -314,6 +320,17 @@ def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
 
 # `**为什么要左 padding？** 生成从最右续写……`: a bold question and its answer on one line.
 _INLINE_QA = re.compile(r"^\s*(\*\*|__)(?!\s)([^*_\n]{2,200}?)\1\s*[:：]?\s*(\S.*)$")
+
+
+def _bold_term(term: str, rest: str) -> bool:
+    """A named point with a sentence of explanation: not a label (`**优点**：`), not short."""
+    t = T.plain(term).strip()
+    return 3 <= len(t) <= 60 and not t.endswith((":", "：")) and len(T.plain(rest)) >= 20
+
+
+def _colon_after(text: str, m: re.Match[str]) -> bool:
+    """`**时间复杂度**：O(n)` is a label and its value, not a named point."""
+    return text[m.end(2) + len(m.group(1)) :].lstrip().startswith((":", "："))
 
 
 def _inline_items(b: Block, lines: list[str], level: int, items, found) -> list[Block]:
