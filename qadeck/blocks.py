@@ -95,7 +95,7 @@ def to_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
 # Possessive runs of disjoint characters, and the question taken greedily (its closing `**`
 # is stripped in code): no backtracking through runs of spaces.
 _QA_PREFIX = re.compile(
-    r"^\s*+(?:\*\*|__)?+\s*+(问题|问|题目|Q\d{0,3}|Question|Problem)\s*+(?:\*\*|__)?+\s*+(?:[:：]|\.(?=\s))\s*+"
+    r"^\s*+(?:\*\*|__)?+\s*+(问题|问|追问|题目|Q\d{0,3}|Question|Problem|Follow-up)\s*+(?:\*\*|__)?+\s*+(?:[:：]|\.(?=\s))\s*+"
     r"(?:\*\*|__)?+\s*+(\S.*)$",
     re.I,
 )
@@ -207,6 +207,9 @@ def _promote_paragraph(
         text, origin = first.strip(), "task"
     elif _numbered_question(first) or follows:
         text, origin = first.strip(), "numbered"
+    elif (a := _ARROW_QA.match(first)) and "\n" not in b.text.strip():
+        head = Block("heading", b.start, b.start + 1, [], level + 1, a.group(1), origin="arrow")
+        return [head, Block("paragraph", b.start, b.end, [], raw=a.group(2))]
     elif (
         (m := _INLINE_QA.match(first))
         and _bold_question(m.group(2))
@@ -286,6 +289,9 @@ def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
         answered += len(inner) > 1 or (inline is not None and "\n" in inline.content)
     # Most items ask (a bold item names a question too), and some carry their answer nested;
     # a lone item that asks has its answer below the list (`1. **What is X?**` + text).
+    arrows = [_ARROW_QA.match(T.plain(t)) for t in firsts]
+    if len(items) >= 2 and all(arrows):
+        return _inline_items(b, lines, level, items, [_Arrow(m) for m in arrows])
     inline_qa = [_INLINE_QA.match(t) for t in firsts]
     if len(items) >= 2 and all(m and _bold_question(m.group(2)) for m in inline_qa):
         return _inline_items(b, lines, level, items, inline_qa)
@@ -319,7 +325,19 @@ def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
 
 
 # `**为什么要左 padding？** 生成从最右续写……`: a bold question and its answer on one line.
+# `如果 defer 和 return 都有逻辑，谁先执行？→ return 的赋值先执行……`: question, arrow, answer.
+_ARROW_QA = re.compile(r"^\s*[\"“]?([^\n]{4,200}?[?？])[\"”]?\s*(?:→|->|=>|⇒)\s*(\S.*)$")
 _INLINE_QA = re.compile(r"^\s*(\*\*|__)(?!\s)([^*_\n]{2,200}?)\1\s*[:：]?\s*(\S.*)$")
+
+
+class _Arrow:
+    """An arrow question as `_inline_items` reads a bold one: group(2) asks, group(3) answers."""
+
+    def __init__(self, m: re.Match[str]) -> None:
+        self.m = m
+
+    def group(self, n: int) -> str:
+        return self.m.group(n - 1)
 
 
 def _bold_term(term: str, rest: str) -> bool:

@@ -80,7 +80,7 @@ _LANGUAGE = re.compile(
 _CODE_PARENT = re.compile(r"(代码|语言|实现|版本|code|implementation|solution)", re.I)
 # `参考答案` under the question's own level: the answer, written as a sibling heading.
 _ANSWER_PART = re.compile(r"^(参考答案|答案|解答|解析|回答|答|answer|solution)\s*[:：]?$", re.I)
-_PROMOTED = frozenset({"bold", "prefix", "list", "task", "details", "numbered", "file"})
+_PROMOTED = frozenset({"bold", "prefix", "list", "task", "details", "numbered", "file", "arrow"})
 # A chapter's own text introduces the chapter; it explains no single thing.
 _CHAPTER = re.compile(
     r"(篇|章|部分|系列|合集|汇总|大全|总结|笔记|面试题|面试|面经|题库|专题|专栏|集锦|"
@@ -246,6 +246,8 @@ def adopt_answer_parts(root: Node) -> None:
             title = _bare_title(c)
             if (
                 prev is not None
+                and not (node.block is not None and is_question(node))  # its own parts
+                and not any(is_question(g) for g in c.children)
                 and prev.level == c.level
                 and not _PART.match(_bare_title(prev))
                 and (
@@ -394,6 +396,8 @@ RULES: tuple[Rule, ...] = (
             and (
                 ((c.part_word(n) or c.among_parts(n, p)) and not c.question_below(n))
                 or bool(_STEP.match(_bare_title(n)))
+                # under a question, a sub-heading that asks nothing belongs to its answer
+                or (is_question(p) and not is_question(n) and not c.question_below(n))
             )
         ),
     ),

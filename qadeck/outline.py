@@ -41,6 +41,7 @@ _ORIGIN_REASON = {
     "task": "a numbered bold task (`**1)** …`) with its answer below",
     "details": "a `<details>` whose summary is the question",
     "numbered": "a numbered line that asks (`1，…？`)",
+    "arrow": "a question and its answer after an arrow (`…？→ …`)",
 }
 
 
