@@ -370,7 +370,13 @@ def _inline_items(b: Block, lines: list[str], level: int, items, found) -> list[
 _TASK_MARK = re.compile(r"^\s*\[[ xX]\]\s*")
 
 
+# `闭包是什么：🔴`: a self-check item, its state marked after a colon.
+_STATUS = re.compile(r"[:：]\s*[✅🟡🔴🟢🟠⚪⚫❌✔✗☑⬜\ufe0f]+\s*$")
+
+
 def _item_asks(text: str) -> bool:
+    if _STATUS.search(text):
+        return True
     core = _unbold(text)
     if core != text and len(T.plain(core)) <= 80 and not core.rstrip().endswith((":", "：")):
         return True  # the whole item in bold: a question's mark
