@@ -137,6 +137,9 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             if taken is not None:
                 out.extend(taken)
                 continue
+        if in_question and b.kind == "paragraph" and _follow_up(b.text.split("\n", 1)[0]):
+            out.extend(_promote_paragraph(b, level))  # `**追问：…？**` asks, even in an answer
+            continue
         if in_question or b.kind not in ("paragraph", "other"):
             out.append(b)
             continue
@@ -153,6 +156,11 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         else:
             out.extend(_promote_list(b, lines, level) or [b])
     return out
+
+
+def _follow_up(line: str) -> bool:
+    m = _QA_PREFIX.match(line)
+    return bool(m) and m.group(1).lower() in ("追问", "follow-up")
 
 
 def _task_runs(blocks: list[Block]) -> set[int]:
