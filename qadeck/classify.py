@@ -211,8 +211,10 @@ class Classifier:
             return []
         if _CHAPTER.search(T.plain(title_of(node))):
             return []  # a chapter's text introduces it; its parts are topics of their own
-        if not parts and not is_question(node) and (
-            node.level == 1 or not _explains(_bare_title(node), blocks)
+        if (
+            not parts
+            and not is_question(node)
+            and (node.level == 1 or not _explains(_bare_title(node), blocks))
         ):
             return []  # a document's own text introduces it; a question's text answers it
         out = list(blocks)

@@ -465,7 +465,7 @@ def _build(
                 continue
             for p in written:
                 click.echo(f"wrote {p}")
-            for p in ctx.options.get("unchanged", []):
+            for p in ctx.unchanged:
                 click.echo(f"up to date {p}")
     return done
 

@@ -99,9 +99,9 @@ def _import(where: Path, text: str, base: Path) -> None:
 
     staging = Staging()
     try:
-        from .translate import _locate
+        from .translate import locate
 
-        paths = sorted({_locate(base, str(i.get("file", ""))) for _, i in items}, key=str)
+        paths = sorted({locate(base, str(i.get("file", ""))) for _, i in items}, key=str)
         import contextlib
 
         with contextlib.ExitStack() as held:

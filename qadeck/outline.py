@@ -4,7 +4,7 @@ the rules in `classify.py`; the question index is read and checked in `qindex.py
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,31 @@ _ORIGIN_REASON = {
 }
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a heading is emitted: its section, the titles above it, its group."""
+
+    section: str
+    chain: tuple[str, ...]
+    group: str | None = None
+
+    def under(self, title: str) -> Place:
+        return Place(self.section, (*self.chain, title), title)
+
+
+@dataclass
+class Emitted:
+    """What a section's walk has made so far."""
+
+    cards: list[Card] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    notes: list[Block] = field(default_factory=list)
+
+    def add(self, card: Card | None) -> None:
+        if card is not None:
+            self.cards.append(card)
+
+
 class OutlineBuilder:
     """Walks the heading tree and emits what `classify.py` decided each heading is."""
 
@@ -77,9 +102,9 @@ class OutlineBuilder:
         )
 
     def record(self, node: Node, verdict: Verdict, extra: str = "") -> None:
-        reason = _ORIGIN_REASON.get(node.block.origin, verdict.reason) if node.block else ""
-        if verdict.rule != "question" or node.block is None or node.block.origin == "heading":
-            reason = verdict.reason
+        reason = verdict.reason
+        if verdict.rule == "question" and node.block is not None:  # say how it was written
+            reason = _ORIGIN_REASON.get(node.block.origin, reason)
         kind = "group" if verdict.kind == "category" else verdict.kind
         self.decide(node, kind, verdict.rule, reason + extra)
 
@@ -188,32 +213,30 @@ class OutlineBuilder:
         self.decide(node, "card", "one-question-file", "every top heading is a part of one answer")
         for n in parts:
             self.decide(n, "part", "part-heading", "a part of the file's one answer")
-        cards: list[Card] = []
-        self.add_card(cards, self.card(node, title, (title,), None, self.descendant_blocks(node)))
+        out = Emitted()
+        out.add(self.card(node, Place(title, (title,)), self.descendant_blocks(node)))
         return Section(
             title=title,
             label="",
             level=top[0].level,
             slug=T.slugify(title),
             span=self.span(top[0].line),
-            cards=tuple(cards),
+            cards=tuple(out.cards),
         )
 
     def implicit_section(self, nodes: list[Node], title: str) -> Section:
-        cards: list[Card] = []
-        groups: list[Group] = []
-        notes: list[Block] = []
+        out = Emitted()
         for node in nodes:
-            self.walk(node, title, (title,), None, cards, groups, notes)
+            self.walk(node, Place(title, (title,)), out)
         return Section(
             title=title,
             label="",
             level=max(nodes[0].level - 1, 1),
             slug=T.slugify(title),
             span=self.span(nodes[0].line),
-            cards=tuple(cards),
-            groups=tuple(groups),
-            notes=self.source_of(notes),
+            cards=tuple(out.cards),
+            groups=tuple(out.groups),
+            notes=self.source_of(out.notes),
         )
 
     def section(self, node: Node) -> Section:
@@ -221,18 +244,17 @@ class OutlineBuilder:
         label, title = T.split_label(title_of(node))
         translations, rest = self.heading_translations(node)
         index, intro = split_index(rest, self.lines, self.path)
-        cards: list[Card] = []
-        groups: list[Group] = []
-        notes: list[Block] = list(node.after_rule)
+        out = Emitted(notes=list(node.after_rule))
+        at = Place(title, (title,))
         own = self.rules.own_answer(node, intro)
         extra = "; its own text is a card" if own else ""
         self.decide(node, "section", "category", "a top-level heading that holds questions" + extra)
         if own:
-            self.add_card(cards, self.card(node, title, (title,), None, own))
-        self.walk_children(node, title, (title,), None, cards, groups, notes, bool(own))
+            out.add(self.card(node, at, own))
+        self.walk_children(node, at, out, bool(own))
         if index:
-            cross_check(index, cards, groups, self.diags)
-        self.check_stray_translations(notes, "text after a closing rule")
+            cross_check(index, out.cards, out.groups, self.diags)
+        self.check_stray_translations(out.notes, "text after a closing rule")
         if not own:
             self.warn_orphan_text(intro, title)
         return Section(
@@ -241,24 +263,14 @@ class OutlineBuilder:
             level=node.level,
             slug=T.slugify(title_of(node)),
             span=self.span(node.line),
-            cards=tuple(cards),
-            groups=tuple(groups),
+            cards=tuple(out.cards),
+            groups=tuple(out.groups),
             index=tuple(index),
-            notes=self.source_of(([] if own else intro) + notes),
+            notes=self.source_of(([] if own else intro) + out.notes),
             translations=translations,
         )
 
-    def walk_children(
-        self,
-        node: Node,
-        section: str,
-        chain: tuple[str, ...],
-        group: str | None,
-        cards: list[Card],
-        groups: list[Group],
-        notes: list[Block],
-        parts_taken: bool,
-    ) -> None:
+    def walk_children(self, node: Node, at: Place, out: Emitted, parts_taken: bool) -> None:
         """Emit a category's children; its part headings went into its own card, or (under a
         chapter, which has none) are topic cards of their own."""
         assert self.rules is not None
@@ -267,30 +279,21 @@ class OutlineBuilder:
                 if parts_taken:
                     self.record(child, self.rules.verdict(child))
                     continue
-                self.emit_card(child, section, chain, group, cards, notes)
+                self.emit_card(child, at, out)
                 continue
-            self.walk(child, section, chain, group, cards, groups, notes)
+            self.walk(child, at, out)
 
-    def walk(
-        self,
-        node: Node,
-        section: str,
-        chain: tuple[str, ...],
-        group: str | None,
-        cards: list[Card],
-        groups: list[Group],
-        notes: list[Block],
-    ) -> None:
+    def walk(self, node: Node, at: Place, out: Emitted) -> None:
         """Emit what `node` is."""
         assert self.rules is not None
         verdict = self.rules.verdict(node)
         if verdict.kind == "card" or verdict.kind == "part":
             self.record(node, verdict, self.subheadings_note(node))
-            self.emit_card(node, section, chain, group, cards, notes, decided=True)
+            self.emit_card(node, at, out, decided=True)
         elif verdict.kind == "category":
             label, title = T.split_label(title_of(node))
             translations, rest = self.heading_translations(node)
-            groups.append(
+            out.groups.append(
                 Group(
                     title, label, node.level, T.slugify(title), self.span(node.line), translations
                 )
@@ -298,44 +301,34 @@ class OutlineBuilder:
             own = self.rules.own_answer(node, rest)
             self.record(node, verdict, "; its own text is a card" if own else "")
             if own:
-                self.add_card(cards, self.card(node, section, chain, group, own))
+                out.add(self.card(node, at, own))
             elif has_content(rest):
-                notes.extend(rest)
-            notes.extend(node.after_rule)
-            sub = (*chain, title)
-            self.walk_children(node, section, sub, title, cards, groups, notes, bool(own))
+                out.notes.extend(rest)
+            out.notes.extend(node.after_rule)
+            self.walk_children(node, at.under(title), out, bool(own))
         elif verdict.kind == "note":
             self.record(node, verdict)
             if verdict.rule == "empty-heading":
                 self.diags.warning(
                     node.line, 1, "empty heading ignored; its text is a section note"
                 )
-            notes.extend(node.body + node.after_rule)
+            out.notes.extend(node.body + node.after_rule)
             if self.rules.holds_cards(node):  # `## Table of Contents` over the questions
                 for child in node.children:
-                    self.walk(child, section, chain, group, cards, groups, notes)
+                    self.walk(child, at, out)
             else:
-                notes.extend(self.descendant_blocks(node))
+                out.notes.extend(self.descendant_blocks(node))
         else:
             self.record(node, verdict)
-            notes.extend(node.after_rule)
+            out.notes.extend(node.after_rule)
             if verdict.rule != "todo":  # references below a bare heading stay notes
                 for child in node.children:
-                    self.walk(child, section, chain, group, cards, groups, notes)
+                    self.walk(child, at, out)
 
     def subheadings_note(self, node: Node) -> str:
         return "; its sub-headings belong to its answer" if node.children else ""
 
-    def emit_card(
-        self,
-        node: Node,
-        section: str,
-        chain: tuple[str, ...],
-        group: str | None,
-        cards: list[Card],
-        notes: list[Block],
-        decided: bool = False,
-    ) -> None:
+    def emit_card(self, node: Node, at: Place, out: Emitted, decided: bool = False) -> None:
         if not decided:
             self.decide(node, "card", "topic", "a part heading under a chapter: a topic card")
         assert self.rules is not None
@@ -349,8 +342,8 @@ class OutlineBuilder:
                 self.record(child, verdict)
             kept.append(child)
         body = list(node.body) + self.descendant_blocks(Node(node.block, node.level, kept))
-        self.add_card(cards, self.card(node, section, chain, group, body))
-        notes.extend(self.all_after_rule(node))
+        out.add(self.card(node, at, body))
+        out.notes.extend(self.all_after_rule(node))
 
     def all_after_rule(self, node: Node) -> list[Block]:
         out = list(node.after_rule)
@@ -358,18 +351,8 @@ class OutlineBuilder:
             out.extend(self.all_after_rule(c))
         return out
 
-    def add_card(self, cards: list[Card], card: Card | None) -> None:
-        if card is not None:
-            cards.append(card)
-
-    def card(
-        self,
-        node: Node,
-        section: str,
-        chain: tuple[str, ...],
-        group: str | None,
-        body: list[Block],
-    ) -> Card | None:
+    def card(self, node: Node, at: Place, body: list[Block]) -> Card | None:
+        section, chain, group = at.section, at.chain, at.group
         raw = node.raw_title
         label, question = T.split_label(title_of(node))
         important = T.undecorate(title_of(node))[1] or T.undecorate(question)[1]

@@ -43,29 +43,23 @@ def cached_parse(p: Path, shown: str, root: Path | None, defaults: Any) -> Docum
 
     data = read_source(p, shown)
     k = key(data, shown, p.parent, root, defaults)
-    doc = _MEMO.get(k) if _MEMO.get(k + ":deps") == _stats(_MEMO_DEPS.get(k, [])) else None
-    doc = doc or load(k)
-    if doc is None:
+    entry = _MEMO.get(k) or _read(k)
+    if entry is None or entry[1] != _stats([path for path, _ in entry[1]]):
         from .parse import parse_bytes
 
         doc = parse_bytes(data, p, shown, root, defaults)
-        save(k, doc, p.parent)
-    _remember(k, doc, p.parent)
-    return doc
-
-
-# In one long-running process (`qadeck watch`), parsed documents also stay in memory.
-_MEMO: dict[str, Any] = {}
-_MEMO_DEPS: dict[str, list[str]] = {}
-
-
-def _remember(k: str, doc: Document, base_dir: Path) -> None:
-    if len(_MEMO_DEPS) > KEEP:
+        entry = (doc, _stats(sorted(_image_files(doc, p.parent))))
+        _write(k, entry)
+    if len(_MEMO) > KEEP:
         _MEMO.clear()
-        _MEMO_DEPS.clear()
-    deps = sorted(_image_files(doc, base_dir))
-    _MEMO[k], _MEMO_DEPS[k] = doc, deps
-    _MEMO[k + ":deps"] = _stats(deps)
+    _MEMO[k] = entry
+    return entry[0]
+
+
+# (document, the image files it looked at with their size and change time): on disk, and in
+# memory for one long-running process (`qadeck watch`).
+Entry = tuple[Document, list[tuple[str, tuple[int, int] | None]]]
+_MEMO: dict[str, Entry] = {}
 
 
 def _folder() -> Path:
@@ -74,26 +68,22 @@ def _folder() -> Path:
     return cache_root() / FOLDER
 
 
-def load(k: str) -> Document | None:
-    path = _folder() / f"{k}.pickle"
+def _read(k: str) -> Entry | None:
     try:
-        with open(path, "rb") as f:
+        with open(_folder() / f"{k}.pickle", "rb") as f:
             doc, deps = pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
-    if not isinstance(doc, Document) or deps != _stats([p for p, _ in deps]):
-        return None
-    return doc
+    return (doc, deps) if isinstance(doc, Document) and isinstance(deps, list) else None
 
 
-def save(k: str, doc: Document, base_dir: Path) -> None:
+def _write(k: str, entry: Entry) -> None:
     from .atomic import write_atomic
 
-    deps = _stats(sorted(_image_files(doc, base_dir)))
     try:
         folder = _folder()
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / f"{k}.pickle", pickle.dumps((doc, deps), protocol=5))
+        write_atomic(folder / f"{k}.pickle", pickle.dumps(entry, protocol=5))
         _trim(folder)
     except OSError:
         pass

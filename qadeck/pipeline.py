@@ -182,7 +182,7 @@ def build(
         if progress:
             progress(name)
     names = todo
-    ctx.options["unchanged"] = kept
+    ctx.unchanged = kept
     if not names:  # every output up to date: its stamp holds the lock as this build would
         return [], ctx
     store_path = cache_dir(out_dir) / f"html-{loaded.doc.name}.json"

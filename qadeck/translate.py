@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from typing import Any
 from . import text as T
 from .errors import SourceError
 from .model import Card, Diagnostic, Document, Span
-from .translation_state import _hash, put_in_step, source_hash
+from .translation_state import pair_hash, put_in_step, source_hash
 
 FORMATS = ("jsonl", "po")
 INSTRUCTIONS = """\
@@ -117,7 +117,7 @@ def _title(slug, kind, title, line, lang, shown, terms) -> Record:
         lang=lang,
         question=title,
         answer=None,
-        hash=_hash(title, ""),
+        hash=pair_hash(title, ""),
         glossary=_terms_in(terms, title),
     )
 
@@ -280,7 +280,7 @@ def import_records(
         if not isinstance(file, str) or not isinstance(item.get("key"), str):
             problems.append(_err(where, n, "a record needs `key` and `file`"))
             continue
-        by_file.setdefault(_locate(base, file), []).append((n, item))
+        by_file.setdefault(locate(base, file), []).append((n, item))
     for path, group in sorted(by_file.items(), key=lambda kv: str(kv[0])):
         if not path.is_file():
             problems.append(_err(where, group[0][0], f"{group[0][1]['file']}: no such source"))
@@ -304,12 +304,11 @@ def import_records(
             continue
         new = _apply(lines, edits)
         try:
-            doc = parse_text(new, str(path), base_dir=path.parent, name=path.stem)
+            parse_text(new, str(path), base_dir=path.parent, name=path.stem)  # still valid?
         except SourceError as e:
             first = e.diagnostics[0]
             problems.append(_err(where, group[0][0], f"the file would not parse: {first}"))
             continue
-        del doc
         staging.write(path, new.encode("utf-8"))
         for card, lang, q, a in done:
             put_in_step(loaded.lock, card, lang, q, a)
@@ -319,7 +318,7 @@ def import_records(
     return outcome, problems
 
 
-def _locate(base: Path, file: str) -> Path:
+def locate(base: Path, file: str) -> Path:
     """A record's file: beside the records (an export written to a file), else from here
     (an export printed and saved elsewhere)."""
     near = (base / file).resolve()
@@ -366,7 +365,7 @@ def _edit(doc: Document, lines: list[str], item: dict, where: Path, n: int, prob
             problems.append(_err(where, n, f"no {kind} {key!r} in {item['file']} any more"))
             return None
         title, line, have = found
-        if _hash(title, "") != item.get("hash"):
+        if pair_hash(title, "") != item.get("hash"):
             problems.append(_err(where, n, f"the title {title!r} changed since the export"))
             return None
         if have and have.question == question:
@@ -406,11 +405,6 @@ def _apply(lines: list[str], edits: list[tuple[int, int, list[str]]]) -> str:
         tail = [""] if start == end and after.strip() else []
         out[start:end] = new + tail
     return "\n".join(out)
-
-
-def iter_lines(stream) -> Iterator[str]:
-    for raw in stream:
-        yield raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
 
 
 def relative(path: Path, base: Path) -> str:

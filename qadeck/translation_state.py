@@ -17,15 +17,16 @@ from .model import Card, Document
 
 def source_hash(card: Card) -> str:
     """The card's own-language half, as the file has it."""
-    return _hash(card.question, card.answer)
+    return pair_hash(card.question, card.answer)
 
 
 def translation_hash(card: Card, lang: str) -> str | None:
     t = card.translations.get(lang)
-    return _hash(t.question, t.answer) if t else None
+    return pair_hash(t.question, t.answer) if t else None
 
 
-def _hash(question: str, answer: str) -> str:
+def pair_hash(question: str, answer: str) -> str:
+    """A short hash of a question and its answer, white space at their ends aside."""
     return hashlib.sha1(f"{question.strip()}\x00{answer.strip()}".encode()).hexdigest()[:16]
 
 
@@ -78,4 +79,4 @@ def put_in_step(lock: Lock, card: Card, lang: str, question: str, answer: str) -
     """After an import wrote `question`/`answer` as the card's translation."""
     entry = lock.entries.get(card.key)
     if entry is not None:
-        entry.translations[lang] = [source_hash(card), _hash(question, answer)]
+        entry.translations[lang] = [source_hash(card), pair_hash(question, answer)]

@@ -45,6 +45,7 @@ class RenderContext:
     staging: Staging = field(default_factory=Staging)
     html_store: HtmlStore | None = None  # rendered card HTML kept between builds
     root: Path | None = None  # the notes root: paths inside outputs are relative to it
+    unchanged: list[Path] = field(default_factory=list)  # outputs left as they were (stamps)
 
     def relative(self, path: str) -> str:
         """`path` (as shown in messages) relative to the notes root, as in every output, so

@@ -184,20 +184,11 @@ class AnkiRenderer:
         front = (templates / "front.html").read_text(encoding="utf-8")
         back = (templates / "back.html").read_text(encoding="utf-8")
         times = NoteTimes(ctx.lock, int(time.time()))
-        model_hash = hashlib.sha1("\x00".join((css, front, back)).encode()).hexdigest()[:16]
-        model_mtime = times.stamp("anki-note-type", model_hash)
-        model = genanki.Model(
-            stable_id("qadeck-model", MODEL_NAME),
-            MODEL_NAME,
-            fields=[{"name": f} for f in FIELDS],
-            templates=[{"name": "Card 1", "qfmt": front, "afmt": back}],
-            css=css,
-            sort_field_index=0,
-        )
+        model, newest = _note_type(MODEL_NAME, FIELDS, "Card 1", front, back, css, times)
         namespace = str(doc.options.get("id") or doc.name)
         decks: dict[str, object] = {}
-        newest = model_mtime
-        for note in planned_notes(doc, ctx):
+        notes = planned_notes(doc, ctx)
+        for note in notes:
             c = note.card
             fields = list(note.fields)
             fields_hash = hashlib.sha1("\x1f".join(fields + list(note.tags)).encode())
@@ -212,7 +203,8 @@ class AnkiRenderer:
                 _Note(model=model, fields=fields, guid=note.guid, tags=list(note.tags), mtime=mtime)
             )
         if ctx.options.get("english_cards") or doc.options.get("english_cards"):
-            newest = max(newest, self.english_notes(doc, ctx, times, decks, namespace))
+            english = self.english_notes(doc, ctx, notes, css, times, decks, namespace)
+            newest = max(newest, english)
         top = top_deck(doc)
         description = deck_description(doc, ctx, len(view.cards), newest)
         head = genanki.Deck(stable_id("qadeck-deck", namespace, top), top, description)
@@ -224,28 +216,20 @@ class AnkiRenderer:
         _write_package(package, media, ctx.staging.stage(target), newest)
         return [target]
 
-    def english_notes(self, doc, ctx: RenderContext, times: NoteTimes, decks, namespace) -> int:
+    def english_notes(
+        self, doc, ctx: RenderContext, notes: list[PlannedNote], css: str, times, decks, namespace
+    ) -> int:
         """A card per translated question in `<deck>::English`: the English question on
         the front, the English answer on the back with the Chinese below it, smaller. Their
         own note type; GUIDs from the card key; note times kept like the main cards'."""
         import genanki
 
         templates = ctx.templates / "anki"
-        css = (templates / "card.css").read_text(encoding="utf-8")
         front = _template(templates, "english-front.html")
         back = _template(templates, "english-back.html")
-        model_hash = hashlib.sha1("\x00".join((css, front, back)).encode()).hexdigest()[:16]
-        newest = times.stamp("anki-english-note-type", model_hash)
-        model = genanki.Model(
-            stable_id("qadeck-model", EN_MODEL_NAME),
-            EN_MODEL_NAME,
-            fields=[{"name": f} for f in EN_FIELDS],
-            templates=[{"name": "English", "qfmt": front, "afmt": back}],
-            css=css,
-            sort_field_index=0,
-        )
+        model, newest = _note_type(EN_MODEL_NAME, EN_FIELDS, "English", front, back, css, times)
         deck = f"{top_deck(doc)}::{EN_DECK}"
-        for note in planned_notes(doc, ctx):
+        for note in notes:
             question_en, answer_en = note.fields[2], note.fields[3]
             if not question_en:
                 continue
@@ -261,6 +245,24 @@ class AnkiRenderer:
                 _Note(model=model, fields=fields, guid=guid, tags=list(note.tags), mtime=mtime)
             )
         return newest
+
+
+def _note_type(name: str, fields, card: str, front: str, back: str, css: str, times: NoteTimes):
+    """(an Anki note type with fixed id, its change time): the time moves only when the
+    templates or the CSS do, so an unchanged note type is never re-imported."""
+    import genanki
+
+    digest = hashlib.sha1("\x00".join((css, front, back)).encode()).hexdigest()[:16]
+    stamp = "anki-note-type" if name == MODEL_NAME else f"anki-note-type:{name}"
+    model = genanki.Model(
+        stable_id("qadeck-model", name),
+        name,
+        fields=[{"name": f} for f in fields],
+        templates=[{"name": card, "qfmt": front, "afmt": back}],
+        css=css,
+        sort_field_index=0,
+    )
+    return model, times.stamp(stamp, digest)
 
 
 def _template(folder: Path, name: str) -> str:
