@@ -91,7 +91,9 @@ def checks(res: dict) -> list[tuple[bool, str]]:
                 out.append((t < 0.3, f"{n} cards: {key.replace('_', ' ')} {t:.2f}s (< 0.3s)"))
         if r.get("watch_latency_anki_html"):
             t = _m(r["watch_latency_anki_html"]) * 1000
-            out.append((t < 150, f"{n} cards: watch, write → renamed anki+html {t:.0f} ms (< 150 ms)"))
+            out.append(
+                (t < 150, f"{n} cards: watch, write → renamed anki+html {t:.0f} ms (< 150 ms)")
+            )
         if r.get("pdf_rebuild_one_edit") and r.get("pdf"):
             edit, full = _m(r["pdf_rebuild_one_edit"]), _m(r["pdf"])
             out.append(

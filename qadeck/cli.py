@@ -443,10 +443,27 @@ def _build(
     gc.disable()
     templates = _templates_dir(chosen)
     root = config.root.resolve() if config else None
+    command = None
+    if not dry_run and not quiet:
+        from .quick import Command, up_to_date
+
+        command = Command(
+            tuple(names), tuple(sources), out_dir, templates, options, strict,
+            config.path if config else None, root,
+        )  # fmt: skip
+        notes, record = up_to_date(command)
+        if record is not None:
+            _warn(record["messages"])
+            for path, _, _ in record["outputs"]:
+                click.echo(f"up to date {path}")
+            return []
     done: list[str] = []
+    messages: list[str] = []
+    outputs: list[Path] = []
     with _locked_units(sources, strict, config) as units:
         for loaded in units:
             _warn(loaded.doc.warnings)
+            messages += map(str, loaded.doc.warnings)
             if dry_run:
                 for part in loaded.files or [loaded]:
                     click.echo(plan_report(part.doc, part.plan))
@@ -458,8 +475,10 @@ def _build(
                     )
                 )
             _warn(ctx.warnings)
-            for line in removed_report(loaded.plan, loaded.doc):
-                click.echo(line, err=True)
+            removed = removed_report(loaded.plan, loaded.doc)
+            _warn(removed)
+            messages += [*map(str, ctx.warnings), *removed]
+            outputs += [*written, *ctx.unchanged]
             done += [str(p) for p in written]
             if quiet:
                 continue
@@ -467,6 +486,10 @@ def _build(
                 click.echo(f"wrote {p}")
             for p in ctx.unchanged:
                 click.echo(f"up to date {p}")
+        if command is not None:
+            from .quick import remember
+
+            remember(command, notes, units, outputs, messages)
     return done
 
 

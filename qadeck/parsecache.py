@@ -48,7 +48,7 @@ def cached_parse(p: Path, shown: str, root: Path | None, defaults: Any) -> Docum
         from .parse import parse_bytes
 
         doc = parse_bytes(data, p, shown, root, defaults)
-        entry = (doc, _stats(sorted(_image_files(doc, p.parent))))
+        entry = (doc, _stats(sorted(image_files(doc, p.parent))))
         _write(k, entry)
     if len(_MEMO) > KEEP:
         _MEMO.clear()
@@ -89,7 +89,7 @@ def _write(k: str, entry: Entry) -> None:
         pass
 
 
-def _image_files(doc: Document, base_dir: Path) -> set[str]:
+def image_files(doc: Document, base_dir: Path) -> set[str]:
     """Every local image file the parse looked at, found or not."""
     out: set[str] = set()
     for card in doc.cards:

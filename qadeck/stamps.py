@@ -112,9 +112,16 @@ def _images(loaded) -> set[str]:
             if not image.remote and image.path:
                 out.add(image.path)
     for part in loaded.files or [loaded]:
-        base = part.source.parent if part.source.is_file() else part.source
-        for section in part.doc.sections:
-            for src in _NOTE_IMAGE.findall(section.notes):
-                if "://" not in src:
-                    out.add(str((base / src).resolve()))
+        out |= note_images(part)
+    return out
+
+
+def note_images(part) -> set[str]:
+    """The local images a file's section notes show."""
+    base = part.source.parent if part.source.is_file() else part.source
+    out: set[str] = set()
+    for section in part.doc.sections:
+        for src in _NOTE_IMAGE.findall(section.notes):
+            if "://" not in src:
+                out.add(str((base / src).resolve()))
     return out

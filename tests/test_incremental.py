@@ -24,7 +24,7 @@ BASE = [
     "## 第二章\n\n### 3. 为什么要归一化？\n加速收敛。\n\n::: en Why normalize?\nFaster.\n:::\n",
 ]
 EDITS = st.sampled_from(
-    ["edit", "insert", "delete", "move", "front", "image", "touch-image", "new-file"]
+    ["edit", "insert", "delete", "move", "front", "image", "touch-image", "new-file", "none"]
 )
 
 
