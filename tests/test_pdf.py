@@ -318,3 +318,31 @@ def test_a_huge_paragraph_is_printed_in_pieces_with_a_warning(tmp_path):
         "long.md:1:1: warning: a paragraph of 29,999 characters is printed in pieces"
         in result.stderr
     )
+
+
+def test_a_layout_leaves_nothing_behind_while_the_build_has_no_collector(tmp_path):
+    """A build turns the cyclic collector off; WeasyPrint's boxes are cycles, so each layout
+    would otherwise stay in memory until the process ends (GBs on a large sheet)."""
+    import gc
+
+    from weasyprint.formatting_structure import boxes
+
+    from qadeck.renderers import RenderContext
+    from qadeck.renderers.pdf_engine import Allowed, count_pages
+
+    ctx = RenderContext(tmp_path, tmp_path, None, tmp_path / "n.md")  # type: ignore[arg-type]
+    page = "<p>" + "回答的一段话。" * 400 + "</p>"
+
+    def live_boxes() -> int:
+        return sum(isinstance(o, boxes.Box) for o in gc.get_objects())
+
+    gc.collect()
+    before = live_boxes()
+    gc.disable()
+    try:
+        for _ in range(3):
+            assert count_pages(page, ctx, Allowed(frozenset(), ())) >= 1
+        assert not gc.isenabled()
+        assert live_boxes() == before
+    finally:
+        gc.enable()

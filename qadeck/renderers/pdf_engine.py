@@ -8,6 +8,8 @@ that card's run is rendered again."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import io
 import json
@@ -66,13 +68,30 @@ def local_fetcher(allowed: Allowed, warn):
     return LocalOnly(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
+@contextlib.contextmanager
+def collecting():
+    """The cyclic garbage collector on for a layout, whatever the build chose: WeasyPrint's
+    boxes are cycles, and without it every layout (chunk, or `--fit-pages` trial) would stay
+    in memory until the process ends (1.35 GB instead of 0.52 GB for 2,000 cards, in the
+    same time)."""
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was:
+            gc.collect()
+            gc.disable()
+
+
 def count_pages(html_text: str, ctx: RenderContext, allowed: Allowed) -> int:
     """How many pages the page takes, laid out but not written."""
     from weasyprint import HTML
 
     base = ctx.source.parent.resolve().as_uri() + "/"
     fetcher = local_fetcher(allowed, lambda _: None)
-    return len(HTML(string=html_text, base_url=base, url_fetcher=fetcher).render().pages)
+    with collecting():
+        return len(HTML(string=html_text, base_url=base, url_fetcher=fetcher).render().pages)
 
 
 def write_pdf(html_text: str, target: Path, ctx: RenderContext, allowed: Allowed) -> None:
@@ -82,7 +101,8 @@ def write_pdf(html_text: str, target: Path, ctx: RenderContext, allowed: Allowed
     fetcher = local_fetcher(allowed, ctx.warn)
     base = ctx.source.parent.resolve().as_uri() + "/"
     document = HTML(string=html_text, base_url=base, url_fetcher=fetcher)
-    document.write_pdf(ctx.staging.stage(target))
+    with collecting():
+        document.write_pdf(ctx.staging.stage(target))
 
 
 OVERLAY = """<!doctype html><html><head><meta charset="utf-8"><style>
@@ -102,17 +122,20 @@ def _render(index: int) -> tuple[bytes, list[str]]:
     warnings: list[str] = []
     fetcher = local_fetcher(_JOB["allowed"], warnings.append)
     html = HTML(string=_JOB["pages"][index], base_url=_JOB["base"], url_fetcher=fetcher)
-    return html.write_pdf(), warnings
+    with collecting():
+        return html.write_pdf(), warnings
 
 
 def _worker_start() -> None:
-    """A worker dies with the process that started it, and quietly on SIGTERM."""
+    """A worker dies with the process that started it, and quietly on SIGTERM. What it
+    inherited is frozen out of its garbage collections (`collecting`)."""
     import signal
 
     from ..concurrent import die_with_parent
 
     die_with_parent()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.freeze()
 
 
 def write_parallel(
