@@ -193,6 +193,8 @@ def measure_size(n: int, work: Path, peers: dict) -> dict:
         edit_one_card(src, n)
         r["pdf_rebuild_one_edit"] = repeat(lambda: build("pdf", src, out, cold=False), 1)
         src.write_text(original, encoding="utf-8")
+        build("all", src, out, cold=False)
+        r["all_rebuild_no_change"] = repeat(lambda: build("all", src, out, cold=False), reps)
     if n <= PDF_MAX:
         r["pdf"] = repeat(lambda: build("pdf", src, out), reps)
         r["bare_weasyprint"] = repeat(lambda: snippet("bare_weasyprint", src, out), reps)
@@ -263,20 +265,30 @@ def noop_make() -> dict | None:
     return repeat(lambda: timed(["make", "-s", "all"])[:2], 3)
 
 
-def folder_of_100(work: Path) -> dict:
-    """`build.py all` on a 100-file folder (20 cards each), cold."""
+def folder_of_100(work: Path) -> tuple[dict, dict]:
+    """`build.py all` on a 100-file folder (20 cards each), cold; then each command again
+    with nothing changed."""
     folder = generate.write_folder(Path(tempfile.mkdtemp(dir=work)) / "notes", 100, 20)
+    env = {"QADECK_CACHE": str(folder.parent / "cache")}
 
-    def run() -> tuple[float, float]:
+    def run(cmd: str) -> tuple[float, float]:
+        return timed(
+            [PY, str(ROOT / "build.py"), cmd, str(folder), "--out", str(folder.parent / "out")],
+            env=env,
+        )[:2]
+
+    def cold() -> tuple[float, float]:
         for lock in folder.rglob("*lock.json"):
             lock.unlink()
         shutil.rmtree(folder.parent / "cache", ignore_errors=True)
-        return timed(
-            [PY, str(ROOT / "build.py"), "all", str(folder), "--out", str(folder.parent / "out")],
-            env={"QADECK_CACHE": str(folder.parent / "cache")},
-        )[:2]
+        return run("all")
 
-    return repeat(run, 1)
+    result = repeat(cold, 1)
+    again = {}
+    for cmd in ("anki", "html", "all"):
+        run(cmd)
+        again[cmd] = repeat(lambda cmd=cmd: run(cmd), REPS)
+    return result, again
 
 
 def main() -> None:
@@ -288,7 +300,7 @@ def main() -> None:
     peers = peer_tools()
     results = {"startup_help": startup(), "noop_make": noop_make(), "sizes": {}}
     if os.environ.get("BENCH_FOLDER", "1") == "1":
-        results["folder_100_files_all"] = folder_of_100(work)
+        results["folder_100_files_all"], results["folder_100_no_change"] = folder_of_100(work)
     for n in SIZES:
         print(f"measuring {n} cards…", file=sys.stderr)
         results["sizes"][str(n)] = measure_size(n, Path(tempfile.mkdtemp(dir=work)), peers)

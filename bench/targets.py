@@ -57,6 +57,11 @@ def checks(res: dict) -> list[tuple[bool, str]]:
     if res.get("folder_100_files_all"):
         t = res["folder_100_files_all"]["median"]
         out.append((t < 60, f"`all` on a 100-file folder (2,000 cards) {t:.1f}s (< 60s)"))
+        peak = res["folder_100_files_all"]["peak_mb"]
+        out.append((peak < 600, f"`all` on the 100-file folder: peak {peak:.0f} MB (< 600 MB)"))
+    for cmd, r in (res.get("folder_100_no_change") or {}).items():
+        t = _m(r)
+        out.append((t < 0.3, f"100-file folder: {cmd} rebuild no change {t:.2f}s (< 0.3s)"))
     sizes = res["sizes"]
     big = sizes.get("10000")
     if big:
@@ -94,6 +99,9 @@ def checks(res: dict) -> list[tuple[bool, str]]:
             out.append(
                 (t < 150, f"{n} cards: watch, write → renamed anki+html {t:.0f} ms (< 150 ms)")
             )
+        if r.get("pdf") and n in ("2000", "10000"):
+            peak = max(r["pdf"]["peak_mb"], (r.get("all") or r["pdf"])["peak_mb"])
+            out.append((peak < 600, f"{n} cards: PDF / all peak {peak:.0f} MB (< 600 MB)"))
         if r.get("pdf_rebuild_one_edit") and r.get("pdf"):
             edit, full = _m(r["pdf_rebuild_one_edit"]), _m(r["pdf"])
             out.append(

@@ -128,7 +128,8 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         b = blocks[i]
         i += 1
         if b.kind == "heading" and b.tokens:
-            level, in_question = b.level, T.reads_as_question(T.split_label(b.text)[1])
+            asks = T.reads_as_question(T.split_label(_unbold(b.text.strip()))[1])
+            level, in_question = b.level, asks
             chain = None
             out.append(b)
             continue

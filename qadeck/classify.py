@@ -125,6 +125,7 @@ class Classifier:
         self._verdicts: dict[int, Verdict] = {}
         self._questions_below: dict[int, bool] = {}
         self._part_share: dict[int, float] = {}  # by parent: the share of part-named children
+        self._asking_share: dict[int, float] = {}  # by parent: numbered children that ask
         self._index(root, None)
 
     def _index(self, node: Node, parent: Node | None) -> None:
@@ -188,6 +189,22 @@ class Classifier:
             self._part_share[id(parent)] = share
         return share >= 0.5 and not is_question(node)
 
+    def asks(self, node: Node) -> bool:
+        """Reads as a question, or is numbered in a run of numbered sibling headings that
+        mostly ask (`## 4. LR的推导过程` between `## 3. 为什么…？` and `## 5. …如何…`)."""
+        if is_question(node):
+            return True
+        parent = self.parents.get(id(node))
+        if parent is None or not T.split_label(title_of(node))[0].isdigit():
+            return False
+        share = self._asking_share.get(id(parent))
+        if share is None:
+            numbered = [c for c in parent.children if T.split_label(title_of(c))[0].isdigit()]
+            asking = sum(1 for c in numbered if is_question(c))
+            share = asking / len(numbered) if len(numbered) >= 3 else 0.0
+            self._asking_share[id(parent)] = share
+        return share >= 0.6
+
     def holds_cards(self, node: Node) -> bool:
         """A card or a category below it (parts, notes and skipped headings are neither)."""
         return any(self.verdict(c).kind in ("card", "category") for c in node.children)
@@ -223,10 +240,23 @@ class Classifier:
         return out
 
 
+# `### [为什么要有内核态？](#为什么要有内核态)`: a heading linked to its own anchor (a table of
+# contents' target) says its text; the link goes nowhere on a card.
+_ANCHOR_LINK = re.compile(r"\[([^\[\]\n]+)\]\(#[^()\s]*\)")
+
+
+# `### **7. Name the methods.**`: a heading in bold all through is the heading.
+_ALL_BOLD = re.compile(r"(\*\*|__)(?!\s)([^*_]+?)(?<!\s)\1")
+
+
 def title_of(node: Node) -> str:
-    """The heading's text without a trailing `{#id}`."""
+    """The heading's text without a trailing `{#id}`, links to anchors or bold all through."""
     found = trailing_id(node.raw_title)
-    return (node.raw_title[: found[0]] if found else node.raw_title).strip()
+    text = (node.raw_title[: found[0]] if found else node.raw_title).strip()
+    if "](#" in text:
+        text = _ANCHOR_LINK.sub(r"\1", text)
+    bold = _ALL_BOLD.fullmatch(text) if text[:1] in "*_" else None
+    return bold.group(2) if bold else text
 
 
 def is_question(node: Node) -> bool:
@@ -299,7 +329,11 @@ def _explains(title: str, blocks: list[Block]) -> bool:
     prose = T.plain(_LINK_TEXT.sub(r"\1", first))
     if len(prose) < 6 or (_POINTER.search(prose) and "](" in first and len(prose) < 80):
         return False
-    return _names(title, prose[:160])
+    # several paragraphs of prose, the first a long one: an explanation, named or not
+    return _names(title, prose[:160]) or (len(paras) >= 2 and len(prose) >= _LONG_PROSE)
+
+
+_LONG_PROSE = 80
 
 
 def _label_or_image(b: Block) -> bool:
@@ -401,7 +435,7 @@ RULES: tuple[Rule, ...] = (
                 ((c.part_word(n) or c.among_parts(n, p)) and not c.question_below(n))
                 or bool(_STEP.match(_bare_title(n)))
                 # under a question, a sub-heading that asks nothing belongs to its answer
-                or (is_question(p) and not is_question(n) and not c.question_below(n))
+                or (c.asks(p) and not c.asks(n) and not c.question_below(n))
             )
         ),
     ),
@@ -409,7 +443,7 @@ RULES: tuple[Rule, ...] = (
         "question",
         "card",
         "reads as a question; its sub-headings belong to its answer",
-        lambda c, n, p: is_question(n) and not c.question_below(n),
+        lambda c, n, p: c.asks(n) and not c.question_below(n),
     ),
     Rule(
         "category",

@@ -115,7 +115,11 @@ def resolve_image(
     root = (root or base_dir).resolve()
     target = (base_dir / rel).resolve()
     if not target.is_relative_to(root):
-        diags.error(span.line, span.col, f"image {src!r} is outside the source folder")
+        if not target.exists() and target.suffix.lower() in _PICTURES:
+            # a picture that stayed behind when the note was copied: nothing there to leak
+            diags.warning(span.line, span.col, f"image {src!r} not found")
+        else:
+            diags.error(span.line, span.col, f"image {src!r} is outside the source folder")
         return Image(src, None, False, span)
     if not target.is_file():
         diags.warning(span.line, span.col, f"image {src!r} not found")
@@ -127,6 +131,26 @@ def resolve_image(
     return Image(src, str(target), False, span)
 
 
+def notes_root(start: Path, config_root: Path | None = None) -> Path | None:
+    """The folder images may come from when building `start` (a note's folder, or a folder of
+    notes): the notes' qadeck.toml folder, else the git working tree `start` is in — notes
+    keep their pictures in a sibling `assets/` or `images/` folder of the repository. Never
+    the home folder or the filesystem root (a dotfiles repository is not a notes
+    repository). None: no such folder, `start` itself is the limit."""
+    here = start.resolve()
+    if config_root is not None and here.is_relative_to(config_root.resolve()):
+        return config_root.resolve()
+    home = Path.home().resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return None if folder in (home, Path(folder.anchor)) else folder
+    return None
+
+
+_PICTURES = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".svgz", ".bmp", ".tif", ".tiff"}
+    | {".ico", ".avif", ".heic"}
+)
 MAX_IMAGE_BYTES = 32 * 2**20
 MAX_IMAGE_PIXELS = 50_000_000  # 50 megapixels: far beyond any screen or printed page
 

@@ -115,12 +115,13 @@ class OutlineBuilder:
         title = self.options.get("title")
         preamble = root.body
         if self.is_title(root):
-            head = top[0]
+            head = next(n for n in top if not self.aside(n))
             title = title or T.plain(T.split_label(title_of(head))[1])
             self.decide(head, "title", "title", "the only top-level heading; it names the document")
             self.check_stray_translations(head.body, "the document title")
             preamble = head.body + head.after_rule
-            top = head.children
+            at = top.index(head)
+            top = [*top[:at], *head.children, *top[at + 1 :]]
         title = title or self.name
         self.check_stray_translations(preamble, "the preamble")
         sections: list[Section] = []
@@ -159,7 +160,7 @@ class OutlineBuilder:
         of questions names the document, unless its own text explains it (then it is a
         section with a card of its own, as it would be beside another top heading)."""
         assert self.rules is not None
-        top = root.children
+        top = [n for n in root.children if not self.aside(n)]
         if len(top) != 1 or has_content(root.body) or not top[0].children:
             return False
         head = top[0]
@@ -176,6 +177,12 @@ class OutlineBuilder:
         return head.level == 1 or not self.rules.own_answer(
             head, self.heading_translations(head)[1]
         )
+
+    def aside(self, node: Node) -> bool:
+        """A top-level `# References`, `# TODO` or empty heading beside the title does not
+        make the title one of several top headings."""
+        assert self.rules is not None
+        return self.rules.verdict(node).rule in ("references", "todo", "empty-heading")
 
     def one_question(self, top: list[Node], title: str) -> bool:
         """The one-question file: its top headings are (mostly) parts of one answer, none a

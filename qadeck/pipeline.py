@@ -61,8 +61,10 @@ def load(
     if source.is_dir():
         return load_folder(source, strict, config)
     defaults = config.defaults() if config else None
+    from .images import notes_root
     from .parsecache import cached_parse
 
+    root = notes_root(root or source.parent, config.root if config else None) or root
     doc = cached_parse(source, _display(source), root, defaults)
     if strict and doc.warnings:
         raise SourceError([replace(w, severity="error") for w in doc.warnings])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,47 @@ def test_symlink_escaping_the_folder(tmp_path: Path):
     assert result.exit_code == 1
     assert f"{src}:4:6: error: image 'img.png' is outside the source folder" in result.stderr
     assert not (tmp_path / "dist").exists()
+
+
+def _png(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(
+        Path(__file__).parent / "fixtures" / "notes" / "2.x-基础" / "images" / "attn.png", path
+    )
+
+
+def test_images_may_come_from_anywhere_in_the_notes_repository(tmp_path: Path, monkeypatch):
+    """A note built alone may show `../assets/x.png` of its own git repository; never a file
+    outside it, and never from a repository that is the home folder (dotfiles)."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    repo = tmp_path / "home" / "notes"
+    (repo / ".git").mkdir(parents=True)
+    _png(repo / "assets" / "a.png")
+    _png(tmp_path / "home" / "secret.png")
+    src = repo / "zh" / "ml.md"
+    src.parent.mkdir()
+    body = "## 图\n\n### 什么是注意力？\n见图。\n\n![x](../assets/a.png)\n"
+    src.write_text(body, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["anki", str(src), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "dist" / "ml.apkg") as z:
+        assert len(z.namelist()) == 3  # collection, media map, the picture
+    src.write_text(body + "\n![y](../../secret.png)\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(src)])
+    assert result.exit_code == 1
+    assert "image '../../secret.png' is outside the source folder" in result.stderr
+    (repo / ".git").rmdir()
+    (tmp_path / "home" / ".git").mkdir()  # a dotfiles repository: the limit is the folder
+    result = CliRunner().invoke(cli, ["check", str(src)])
+    assert result.exit_code == 1
+    assert "image '../assets/a.png' is outside the source folder" in result.stderr
+
+
+def test_an_image_left_behind_outside_the_folder_is_only_missing(tmp_path: Path):
+    src = tmp_path / "copy.md"
+    src.write_text(
+        "## 图\n\n### 什么是 A？\n答。\n\n![x](../nowhere-xyz/a.png)\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["check", str(src)])
+    assert result.exit_code == 0, result.output
+    assert "image '../nowhere-xyz/a.png' not found" in result.stderr
