@@ -83,13 +83,32 @@ def to_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
                 Block("container", start, end + (1 if closed else 0), group, 0, tok.info, closed)
             )
         elif tok.type == "paragraph_open":
-            out.append(Block("paragraph", start, end, group, text=group[1].content))
+            out.extend(
+                _unspaced_heading(Block("paragraph", start, end, group, text=group[1].content))
+            )
         elif tok.type == "html_block" and _is_comment(tok.content):
             out.append(Block("comment", start, end, group, text=tok.content))
         else:
             out.append(Block("other", start, end, group))
         i = j + 1
     return _promote_questions(_drop_toc(out, lines), lines)
+
+
+# `###LR`: a heading without the space CommonMark wants (older editors took it); two hashes
+# at least, since `#tag` is a tag in Obsidian and Logseq.
+_UNSPACED = re.compile(r"(#{2,6})([^#\s][^\n]{0,80})")
+
+
+def _unspaced_heading(b: Block) -> list[Block]:
+    first, _, rest = b.text.partition("\n")
+    m = _UNSPACED.fullmatch(first.strip())
+    if not m:
+        return [b]
+    level, title = len(m.group(1)), m.group(2).strip()
+    out = [Block("heading", b.start, b.start + 1, [], level, title, origin="unspaced")]
+    if rest.strip():
+        out.append(Block("paragraph", b.start + 1, b.end, [], text=rest, raw=rest))
+    return out
 
 
 # Possessive runs of disjoint characters, and the question taken greedily (its closing `**`
@@ -127,7 +146,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     while i < len(blocks):
         b = blocks[i]
         i += 1
-        if b.kind == "heading" and b.tokens:
+        if b.kind == "heading" and (b.tokens or b.origin == "unspaced"):
             asks = T.reads_as_question(T.split_label(_unbold(b.text.strip()))[1])
             level, in_question = b.level, asks
             chain = None
@@ -286,6 +305,7 @@ def _strip_closing_bold(text: str) -> str:
 def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
     if b.tokens[0].type not in ("bullet_list_open", "ordered_list_open"):
         return None
+    base = b.tokens[0].level
     spans = _item_spans(b.tokens)
     items = [b.tokens[i] for i, _ in spans]
     firsts, answered, asking = [], 0, 0
@@ -294,7 +314,7 @@ def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
         text = _TASK_MARK.sub("", inline.content.split("\n", 1)[0]) if inline else ""
         firsts.append(text)
         asking += _item_asks(text)
-        inner = [t for t in b.tokens[i + 1 : j] if t.level == 2 and t.nesting >= 0]
+        inner = [t for t in b.tokens[i + 1 : j] if t.level == base + 2 and t.nesting >= 0]
         answered += len(inner) > 1 or (inline is not None and "\n" in inline.content)
     # Most items ask (a bold item names a question too), and some carry their answer nested;
     # a lone item that asks has its answer below the list (`1. **What is X?**` + text).
@@ -312,24 +332,33 @@ def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
         return _inline_items(b, lines, level, items, inline_qa)
     # A self-check list (every item answered below it, some asking) counts as questions too.
     checklist = answered == len(items) >= 2 and asking * 3 >= len(items)
+    outline = _outline(b, lines, level, spans, firsts) if 0 < len(items) != asking else None
+    if outline is not None:
+        return outline
     if not items or (asking * 2 < len(items) and not checklist):
         return None
     if answered == 0 and not (len(items) == 1 and asking):
         return None
     out: list[Block] = []
     for item, first in zip(items, firsts, strict=True):
-        s, e = item.map
-        label = f"{item.info}. " if item.info else ""
-        core, important = T.undecorate(_unbold(first))  # `闭包是什么：🔴`: no colon, no dot
-        question = core.rstrip(":： ") + (" ⭐" if important else "")
-        out.append(Block("heading", s, s + 1, [], level + 1, label + question, origin="list"))
-        body = [ln for ln in lines[s + 1 : e]]
-        while body and not body[-1].strip():
-            body.pop()
-        if body:
-            indent = min(len(ln) - len(ln.lstrip()) for ln in body if ln.strip())
-            raw = "\n".join(ln[indent:] for ln in body)
-            out.append(Block("paragraph", s + 1, e, [], raw=raw))
+        out += _question_item(item, first, lines, level)
+    return out
+
+
+def _question_item(item: Token, first: str, lines: list[str], level: int) -> list[Block]:
+    """A list item that asks: a heading one level down, its nested text the answer."""
+    s, e = item.map
+    label = f"{item.info}. " if item.info else ""
+    core, important = T.undecorate(_unbold(first))  # `闭包是什么：🔴`: no colon, no dot
+    question = core.rstrip(":： ") + (" ⭐" if important else "")
+    out = [Block("heading", s, s + 1, [], level + 1, label + question, origin="list")]
+    body = [ln for ln in lines[s + 1 : e]]
+    while body and not body[-1].strip():
+        body.pop()
+    if body:
+        indent = min(len(ln) - len(ln.lstrip()) for ln in body if ln.strip())
+        raw = "\n".join(ln[indent:] for ln in body)
+        out.append(Block("paragraph", s + 1, e, [], raw=raw))
     return out
 
 
@@ -392,13 +421,51 @@ def _item_asks(text: str) -> bool:
     return T.reads_as_question(T.split_label(core)[1])
 
 
+def _outline(
+    b: Block, lines: list[str], level: int, spans: list[tuple[int, int]], firsts: list[str]
+) -> list[Block] | None:
+    """An outline of topics written as a nested list (Notion and Logseq pages): every item a
+    topic's name over a list of its own, down to items that are questions with their answers
+    nested (`- Layer Norm 篇` / `  - Layer Norm 怎么算？` / `    answer`). Each topic becomes a
+    heading one level down; None when the list is anything else."""
+    out: list[Block] = []
+    base = b.tokens[0].level
+    topics = 0
+    for (i, j), first in zip(spans, firsts, strict=True):
+        inner = [t for t in b.tokens[i + 1 : j] if t.level == base + 2 and t.nesting == 1]
+        if len(inner) >= 2 and inner[0].type == "paragraph_open" and _item_asks(first):
+            out += _question_item(b.tokens[i], first, lines, level)  # a question among topics
+            continue
+        if len(inner) != 2 or inner[0].type != "paragraph_open":
+            return None
+        if inner[1].type not in ("bullet_list_open", "ordered_list_open"):
+            return None
+        k = b.tokens.index(inner[1], i)
+        depth, end = 0, k
+        for end in range(k, j):
+            depth += b.tokens[end].nesting
+            if depth == 0:
+                break
+        sub = Block("other", inner[1].map[0], inner[1].map[1], b.tokens[k : end + 1])
+        promoted = _promote_list(sub, lines, level + 1)
+        if promoted is None:
+            return None
+        s = b.tokens[i].map[0]
+        title = T.plain(b.tokens[i + 2].content.split("\n", 1)[0]).strip()
+        out.append(Block("heading", s, s + 1, [], level + 1, title, origin="outline"))
+        out.extend(promoted)
+        topics += 1
+    return out if topics else None
+
+
 def _item_spans(tokens: list[Token]) -> list[tuple[int, int]]:
     """(open, close) token indexes of the top-level items of a list block."""
     spans, start = [], None
+    base = tokens[0].level if tokens else 0
     for k, t in enumerate(tokens):
-        if t.level == 1 and t.type == "list_item_open" and t.map:
+        if t.level == base + 1 and t.type == "list_item_open" and t.map:
             start = k
-        elif t.level == 1 and t.type == "list_item_close" and start is not None:
+        elif t.level == base + 1 and t.type == "list_item_close" and start is not None:
             spans.append((start, k))
             start = None
     return spans

@@ -87,6 +87,8 @@ _CHAPTER = re.compile(
     r"questions|interview|notes|cheat ?sheet|guide)$|^(第.{1,4}[章节篇部分]|chapter|part)\b",
     re.I,
 )
+# A top heading that says it is notes: the page's title, however its topic reads.
+_NOTES_TITLE = re.compile(r"笔记|面经|学习记录|读书记录|\bnotes\b|cheat ?sheet", re.I)
 _INTRO = re.compile(
     r"^\s*(本文|本章|本节|本篇|本部分|本系列|这里|以下|下面|此处|这部分|这一章|这篇|该部分|整理|收集|"
     r"汇总|记录|总结了|(this|the following) (page|document|section|chapter|part|file|repo)|"
@@ -192,6 +194,8 @@ class Classifier:
     def asks(self, node: Node) -> bool:
         """Reads as a question, or is numbered in a run of numbered sibling headings that
         mostly ask (`## 4. LR的推导过程` between `## 3. 为什么…？` and `## 5. …如何…`)."""
+        if node.level == 1 and _NOTES_TITLE.search(_bare_title(node)):
+            return False  # `# ML 学习笔记 8 -- 各种优化器的比较` names a page of notes
         if is_question(node):
             return True
         parent = self.parents.get(id(node))

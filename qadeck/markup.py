@@ -26,9 +26,25 @@ from .model import Image
 
 _KEEP_TAGS = {"b", "i", "u", "em", "strong", "sub", "sup", "code", "kbd", "mark", "s", "del"}
 _DROP_TAGS = {
-    "div", "center", "span", "p", "font", "section", "article", "figure", "a", "details",
-    "summary", "small", "big",
-}  # fmt: skip
+    "div",
+    "center",
+    "span",
+    "p",
+    "font",
+    "section",
+    "article",
+    "figure",
+    "a",
+    "details",
+    "summary",
+    "small",
+    "big",
+    "aside",
+    "figcaption",
+    "header",
+    "footer",
+    "main",
+}  # fmt: skip  (`aside`: a Notion page's callout box)
 # A comment stops at the next `<!--`, a tag at the next `<`: an unclosed one cannot make
 # every later one rescan the rest of the text.
 _TAG = re.compile(r"<!--(?:(?!<!--).)*?-->|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>", re.S)

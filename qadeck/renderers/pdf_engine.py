@@ -112,30 +112,27 @@ OVERLAY = """<!doctype html><html><head><meta charset="utf-8"><style>
 div {{ break-after: page; }} div:last-child {{ break-after: auto; }}
 </style></head><body>{pages}</body></html>"""
 
-_JOB: dict = {}
 
-
-def _render(index: int) -> tuple[bytes, list[str]]:
-    """Runs in a worker (forked: it inherits `_JOB`)."""
+def _render(job: tuple[str, Allowed, str]) -> tuple[bytes, list[str]]:
+    """Runs in a worker: one chunk's HTML, the files it may open, its base URL."""
     from weasyprint import HTML
 
+    page, allowed, base = job
     warnings: list[str] = []
-    fetcher = local_fetcher(_JOB["allowed"], warnings.append)
-    html = HTML(string=_JOB["pages"][index], base_url=_JOB["base"], url_fetcher=fetcher)
+    fetcher = local_fetcher(allowed, warnings.append)
+    html = HTML(string=page, base_url=base, url_fetcher=fetcher)
     with collecting():
         return html.write_pdf(), warnings
 
 
 def _worker_start() -> None:
-    """A worker dies with the process that started it, and quietly on SIGTERM. What it
-    inherited is frozen out of its garbage collections (`collecting`)."""
+    """A worker dies with the process that started it, and quietly on SIGTERM."""
     import signal
 
     from ..concurrent import die_with_parent
 
     die_with_parent()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    gc.freeze()
 
 
 def write_parallel(
@@ -151,10 +148,13 @@ def write_parallel(
     results: list[tuple[bytes, list[str]] | None] = [cache.get(k) for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
-        _JOB.update(pages=pages, allowed=allowed, base=ctx.source.parent.resolve().as_uri() + "/")
+        base = ctx.source.parent.resolve().as_uri() + "/"
+        jobs = [(pages[i], allowed, base) for i in todo]
         workers = min(len(todo), os.cpu_count() or 2)
-        with mp.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
-            for i, result in zip(todo, pool.map(_render, todo), strict=True):
+        # Started afresh, not forked: a forked worker would hold the whole document and its
+        # views (a quarter of a GB at 10,000 cards) beside the layout of its chunk.
+        with mp.get_context("spawn").Pool(workers, initializer=_worker_start) as pool:
+            for i, result in zip(todo, pool.map(_render, jobs, chunksize=1), strict=True):
                 results[i] = result
                 cache.put(keys[i], *result)
     writer = PdfWriter()
