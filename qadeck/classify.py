@@ -79,12 +79,20 @@ _LANGUAGE = re.compile(
 )
 _CODE_PARENT = re.compile(r"(代码|语言|实现|版本|code|implementation|solution)", re.I)
 # `参考答案` under the question's own level: the answer, written as a sibling heading.
-_ANSWER_PART = re.compile(r"^(参考答案|答案|解答|解析|回答|答|answer|solution)\s*[:：]?$", re.I)
+_ANSWER_PART = re.compile(
+    r"^(参考答案|参考回答|答案|解答|解析|回答|答|answer|solution)\s*[:：]?$", re.I
+)
 _PROMOTED = frozenset({"bold", "prefix", "list", "task", "details", "numbered", "file", "arrow"})
 # A chapter's own text introduces the chapter; it explains no single thing.
 _CHAPTER = re.compile(
     r"(篇|章|部分|系列|合集|汇总|大全|总结|笔记|面试题|面试|面经|题库|专题|专栏|集锦|"
     r"questions|interview|notes|cheat ?sheet|guide)$|^(第.{1,4}[章节篇部分]|chapter|part)\b",
+    re.I,
+)
+# Headings that set text aside: outside the questions' answers, nothing a card could ask.
+_ASIDE = re.compile(
+    r"^(问题延伸|延伸问题|扩展问题|拓展问题|反问|反问环节|补充|补充说明|备注|其他|其它|杂项|附录|"
+    r"appendix|remarks|miscellaneous|misc)\s*[:：]?$",
     re.I,
 )
 # A top heading that says it is notes: the page's title, however its topic reads.
@@ -128,6 +136,7 @@ class Classifier:
         self._questions_below: dict[int, bool] = {}
         self._part_share: dict[int, float] = {}  # by parent: the share of part-named children
         self._asking_share: dict[int, float] = {}  # by parent: numbered children that ask
+        self._after_answer: dict[int, set[int]] = {}  # by parent: children after `参考回答`
         self._index(root, None)
 
     def _index(self, node: Node, parent: Node | None) -> None:
@@ -209,6 +218,23 @@ class Classifier:
             self._asking_share[id(parent)] = share
         return share >= 0.6
 
+    def after_answer(self, node: Node, parent: Node) -> bool:
+        """Under `## 什么是 X？`, after `### 参考回答：` has answered it, a sibling that is no part
+        word is a topic of its own the author put one level too deep (`### Lstm和Gru`)."""
+        after = self._after_answer.get(id(parent))
+        if after is None:
+            kids = parent.children
+            first = next(
+                (
+                    k
+                    for k, sibling in enumerate(kids)
+                    if _ANSWER_PART.match(_bare_title(sibling)) and has_content(sibling.body)
+                ),
+                len(kids),
+            )
+            after = self._after_answer[id(parent)] = {id(c) for c in kids[first + 1 :]}
+        return id(node) in after and has_content(node.body) and not self.part_word(node)
+
     def holds_cards(self, node: Node) -> bool:
         """A card or a category below it (parts, notes and skipped headings are neither)."""
         return any(self.verdict(c).kind in ("card", "category") for c in node.children)
@@ -289,7 +315,11 @@ def adopt_answer_parts(root: Node) -> None:
                 and prev.level == c.level
                 and not _PART.match(_bare_title(prev))
                 and (
-                    (_ANSWER_PART.match(title) and is_question(prev) and not has_content(prev.body))
+                    (
+                        (_ANSWER_PART.match(title) or _labels(c))
+                        and is_question(prev)
+                        and not has_content(prev.body)
+                    )
                     or (_PART.match(title) and not is_question(prev))
                 )
             ):
@@ -298,6 +328,11 @@ def adopt_answer_parts(root: Node) -> None:
             kids.append(c)
         node.children = kids
         stack.extend(kids)
+
+
+def _labels(node: Node) -> bool:
+    """`#### User Table:`: a heading ending in a colon labels what follows; it asks nothing."""
+    return title_of(node).rstrip().endswith((":", "：")) and not is_question(node)
 
 
 def trailing_id(raw: str) -> tuple[int, str] | None:
@@ -435,6 +470,7 @@ RULES: tuple[Rule, ...] = (
         lambda c, n, p: (
             p is not None
             and p.block is not None
+            and not c.after_answer(n, p)
             and (
                 ((c.part_word(n) or c.among_parts(n, p)) and not c.question_below(n))
                 or bool(_STEP.match(_bare_title(n)))
@@ -442,6 +478,12 @@ RULES: tuple[Rule, ...] = (
                 or (c.asks(p) and not c.asks(n) and not c.question_below(n))
             )
         ),
+    ),
+    Rule(
+        "aside-heading",
+        "note",
+        "an aside (问题延伸, 反问, 补充, 其他, …), not a question: kept as a section note",
+        lambda c, n, p: bool(_ASIDE.match(_bare_title(n))) and not c.holds_cards(n),
     ),
     Rule(
         "question",

@@ -295,7 +295,8 @@ class OutlineBuilder:
         assert self.rules is not None
         verdict = self.rules.verdict(node)
         if verdict.kind == "card" or verdict.kind == "part":
-            self.record(node, verdict, self.subheadings_note(node))
+            note = self.subheadings_note(node)
+            self.record(node, verdict, "" if note.lstrip("; ") in verdict.reason else note)
             self.emit_card(node, at, out, decided=True)
         elif verdict.kind == "category":
             label, title = T.split_label(title_of(node))
@@ -339,18 +340,24 @@ class OutlineBuilder:
         if not decided:
             self.decide(node, "card", "topic", "a part heading under a chapter: a topic card")
         assert self.rules is not None
-        kept = []
+        kept, apart = [], []
         for child in node.children:
             verdict = self.rules.verdict(child)
             if verdict.rule == "todo":  # the author's worklist is no part of an answer
                 self.record(child, verdict)
+                continue
+            if verdict.kind == "card" and self.rules.after_answer(child, node):
+                apart.append(child)  # a topic after the answer: a card of its own
                 continue
             if verdict.kind == "part":
                 self.record(child, verdict)
             kept.append(child)
         body = list(node.body) + self.descendant_blocks(Node(node.block, node.level, kept))
         out.add(self.card(node, at, body))
-        out.notes.extend(self.all_after_rule(node))
+        out.notes.extend(self.all_after_rule(Node(node.block, node.level, kept, node.body,
+                                                  node.after_rule)))  # fmt: skip
+        for child in apart:
+            self.walk(child, at, out)
 
     def all_after_rule(self, node: Node) -> list[Block]:
         out = list(node.after_rule)

@@ -138,11 +138,12 @@ def _worker_start() -> None:
 def write_parallel(
     pages: list[str], target: Path, ctx: RenderContext, allowed: Allowed, paper: str
 ) -> None:
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader
     from weasyprint import HTML
 
     from ..cache import cache_dir
 
+    gc.collect()  # the parse's and the templates' garbage, before the sheet's peak
     cache = ChunkCache(cache_dir(ctx.out_dir) / "pdf", target.name)
     keys = [cache.key("c", page, paper) for page in pages]
     results: list[tuple[bytes, list[str]] | None] = [cache.get(k) for k in keys]
@@ -157,25 +158,38 @@ def write_parallel(
             for i, result in zip(todo, pool.map(_render, jobs, chunksize=1), strict=True):
                 results[i] = result
                 cache.put(keys[i], *result)
-    writer = PdfWriter()
+    datas = []
     for result in results:
         assert result is not None
-        data, warnings = result
-        ctx.warnings.extend(warnings)
-        writer.append(PdfReader(io.BytesIO(data)))
-    total = len(writer.pages)
-    stamps = OVERLAY.format(paper=paper, pages="<div></div>" * total)
-    overlay_key = cache.key("p", stamps, paper)
-    cached = cache.get(overlay_key)
-    overlay = cached[0] if cached else HTML(string=stamps).write_pdf()
+        datas.append(result[0])
+        ctx.warnings.extend(result[1])
+    with collecting():
+        total = sum(len(PdfReader(io.BytesIO(data)).pages) for data in datas)
+        stamps = OVERLAY.format(paper=paper, pages="<div></div>" * total)
+        overlay_key = cache.key("p", stamps, paper)
+        cached = cache.get(overlay_key)
+        overlay = cached[0] if cached else HTML(string=stamps).write_pdf()
     if not cached:
         cache.put(overlay_key, overlay, [])
     keys.append(overlay_key)
+    # Joined in a process of its own: pypdf's object trees of hundreds of pages would come
+    # on top of the document this process holds.
+    with mp.get_context("spawn").Pool(1, initializer=_worker_start) as pool:
+        pool.apply(_join, (datas, overlay, str(ctx.staging.stage(target))))
+    cache.keep(keys)
+
+
+def _join(datas: list[bytes], overlay: bytes, path: str) -> None:
+    """Runs in a worker: the chunks' pages in order, each stamped with its page number."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for data in datas:
+        writer.append(PdfReader(io.BytesIO(data)))
     for page, stamp in zip(writer.pages, PdfReader(io.BytesIO(overlay)).pages, strict=True):
         page.merge_page(stamp)
-    with open(ctx.staging.stage(target), "wb") as f:
+    with open(path, "wb") as f:
         writer.write(f)
-    cache.keep(keys)
 
 
 class ChunkCache:
