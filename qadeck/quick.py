@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .stamps import hash_stats, hash_tree
 
 
 @dataclass(frozen=True)
@@ -85,10 +86,7 @@ def notes_digest(command: Command) -> str:
     ]
     h.update(json.dumps(head, sort_keys=True, default=str).encode())
     _files(h, "note", files_read(command)[0])
-    for p in sorted(command.templates.rglob("*")):
-        if p.is_file():
-            h.update(b"\x00template\x00" + str(p.relative_to(command.templates)).encode())
-            h.update(p.read_bytes())
+    hash_tree(h, command.templates)
     return h.hexdigest()
 
 
@@ -96,12 +94,7 @@ def digest(command: Command, notes: str, images: list[str]) -> str:
     """`notes_digest` with the lock files and the images as they are now."""
     h = hashlib.sha1(notes.encode())
     _files(h, "lock", files_read(command)[1])
-    for path in images:
-        try:
-            st = os.stat(path)
-            h.update(f"\x00image\x00{path}\x00{st.st_size}\x00{st.st_mtime_ns}".encode())
-        except OSError:
-            h.update(f"\x00image\x00{path}\x00-".encode())
+    hash_stats(h, images)
     return h.hexdigest()
 
 

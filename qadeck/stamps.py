@@ -78,16 +78,27 @@ def inputs_digest(loaded, templates: Path) -> str:
 
     h = hashlib.sha1(f"{__version__}\x00{code_fingerprint()}".encode())
     h.update(repr(loaded.doc).encode())
-    for p in sorted(templates.rglob("*")):
+    hash_tree(h, templates)
+    hash_stats(h, sorted(_images(loaded)))
+    return h.hexdigest()
+
+
+def hash_tree(h, folder: Path) -> None:
+    """Every file below `folder` into `h`: its path there and its bytes."""
+    for p in sorted(folder.rglob("*")):
         if p.is_file():
-            h.update(str(p.relative_to(templates)).encode() + b"\x00" + p.read_bytes())
-    for path in sorted(_images(loaded)):
+            h.update(b"\x00tree\x00" + str(p.relative_to(folder)).encode() + b"\x00")
+            h.update(p.read_bytes())
+
+
+def hash_stats(h, paths) -> None:
+    """Each file's path, size and change time (or that it is absent) into `h`."""
+    for path in paths:
         try:
             st = os.stat(path)
-            h.update(f"{path}\x00{st.st_size}\x00{st.st_mtime_ns}".encode())
+            h.update(f"\x00stat\x00{path}\x00{st.st_size}\x00{st.st_mtime_ns}".encode())
         except OSError:
-            h.update(f"{path}\x00-".encode())
-    return h.hexdigest()
+            h.update(f"\x00stat\x00{path}\x00-".encode())
 
 
 def stamp(name: str, inputs: str, loaded, options: dict) -> str:
