@@ -65,13 +65,17 @@ def plain(text: str) -> str:
     return _STRIP_MD.sub("", text).strip()
 
 
+# `Q. Prompt Tuning 和 LoRA，结合场景谈优劣`: marked as a question, whatever its words.
+_Q_LABEL = re.compile(r"(?:Q|Question|问题|问)\s*+\d{0,3}\s*+[.:：、]\s*+\S")
+
+
 def reads_as_question(text: str) -> bool:
     """The issue-8 rule: ends with ？/?, or starts/ends with a question word."""
     t = undecorate(plain(text))[0].rstrip(" 。.:：!！")
     t = re.sub(r"\$[^$]*\$$", "", t).strip() or t
     if not t:
         return False
-    if t.endswith(("?", "？")):
+    if t.endswith(("?", "？")) or _Q_LABEL.match(t):
         return True
     mark = max(t.rfind("?"), t.rfind("？"))
     if mark > 0 and len(t) - mark <= 30:  # `了解 RAG 吗？详细讲述一下`, `What is X? Explain.`
