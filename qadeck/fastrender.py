@@ -65,6 +65,8 @@ def fast_render(source: str) -> str | None:
         if _FENCE_OPEN.search(unfenced):
             return None  # a fence never closed
         code_free = without_code_spans(unfenced)
+        if "<" in code_free or "<" in unfenced and _raw_html_between_lines(unfenced):
+            return None
     if _DECLINE_CODE_FREE.search(_MATH_HOLDER.sub("", code_free) if maths else code_free):
         return None
     if _DECLINE_SOURCE.search(source):
@@ -97,6 +99,13 @@ def fast_render(source: str) -> str | None:
     if maths:
         out = _MATH_HOLDER.sub(lambda m: _math_span(maths[int(m.group(1))]), out)
     return out
+
+
+def _raw_html_between_lines(text: str) -> bool:
+    """A `<` outside the code spans of its own line. A code span that seems to run over
+    several lines may not be one: a line starting an HTML block, a heading or a list item
+    ends the paragraph first (`` ` `` / `<script>…` / `` ` ``), and its HTML would be raw."""
+    return any("<" in without_code_spans(line) for line in text.split("\n") if "<" in line)
 
 
 def _math_span(tex: str) -> str:

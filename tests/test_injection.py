@@ -166,3 +166,18 @@ def test_an_svg_cannot_draw_a_file_outside_the_notes(tmp_path):
     page = PdfReader(tmp_path / "dist" / "notes.pdf").pages[0]
     images = [x for x in page.images]
     assert not images  # the vector SVG drew, its raster reference did not
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "`\n<script>alert(1)</script>\n`",  # a code span that is not one: the HTML block ends it
+        "`x\n# <script>alert(1)</script>`",
+        "`a\n- <img src=x onerror=alert(1)>`",
+    ],
+)
+def test_html_between_seeming_code_spans_is_inert(source):
+    from qadeck.markup import render_markdown
+
+    out = render_markdown(source)
+    assert "<script" not in out and "onerror" not in out.replace("onerror=alert(1)&gt;", ""), out
