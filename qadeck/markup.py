@@ -25,26 +25,11 @@ from .links import link_kind
 from .model import Image
 
 _KEEP_TAGS = {"b", "i", "u", "em", "strong", "sub", "sup", "code", "kbd", "mark", "s", "del"}
+# Wrappers whose text stays and whose tag goes (`aside`: a Notion page's callout box).
 _DROP_TAGS = {
-    "div",
-    "center",
-    "span",
-    "p",
-    "font",
-    "section",
-    "article",
-    "figure",
-    "a",
-    "details",
-    "summary",
-    "small",
-    "big",
-    "aside",
-    "figcaption",
-    "header",
-    "footer",
-    "main",
-}  # fmt: skip  (`aside`: a Notion page's callout box)
+    "div", "center", "span", "p", "font", "section", "article", "figure", "a", "details",
+    "summary", "small", "big", "aside", "figcaption", "header", "footer", "main",
+}  # fmt: skip
 # A comment stops at the next `<!--`, a tag at the next `<`: an unclosed one cannot make
 # every later one rescan the rest of the text.
 _TAG = re.compile(r"<!--(?:(?!<!--).)*?-->|<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>", re.S)

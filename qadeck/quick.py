@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,11 @@ class Command:
         what = json.dumps([self.names, [str(Path(s).resolve()) for s in self.sources], os.getcwd()])
         tag = hashlib.blake2b(what.encode(), digest_size=10).hexdigest()
         return cache_dir(self.out_dir) / f"quick-{tag}.json"
+
+    @cached_property
+    def files(self) -> tuple[list[Path], list[Path]]:
+        """`files_read`, listed once: the folders as the build found them."""
+        return files_read(self)
 
 
 def files_read(command: Command) -> tuple[list[Path], list[Path]]:
@@ -85,7 +91,7 @@ def notes_digest(command: Command) -> str:
         command.options,
     ]
     h.update(json.dumps(head, sort_keys=True, default=str).encode())
-    _files(h, "note", files_read(command)[0])
+    _files(h, "note", command.files[0])
     hash_tree(h, command.templates)
     return h.hexdigest()
 
@@ -93,7 +99,7 @@ def notes_digest(command: Command) -> str:
 def digest(command: Command, notes: str, images: list[str]) -> str:
     """`notes_digest` with the lock files and the images as they are now."""
     h = hashlib.sha1(notes.encode())
-    _files(h, "lock", files_read(command)[1])
+    _files(h, "lock", command.files[1])
     hash_stats(h, images)
     return h.hexdigest()
 
@@ -137,7 +143,7 @@ def _sweep(command: Command) -> None:
     from .pipeline import LOCK_SUFFIX
 
     sweep(command.out_dir)
-    for folder in {p.parent for p in files_read(command)[1]}:
+    for folder in {p.parent for p in command.files[1]}:
         sweep(folder, only=LOCK_SUFFIX)
 
 
