@@ -124,9 +124,9 @@ def resolve_image(
     if not target.is_file():
         diags.warning(span.line, span.col, f"image {src!r} not found")
         return Image(src, None, False, span)
-    too_big = _too_big(target)
-    if too_big:
-        diags.warning(span.line, span.col, f"image {src!r} {too_big}; it is left out")
+    unfit = _unfit(target)
+    if unfit:
+        diags.warning(span.line, span.col, f"image {src!r} {unfit}; it is left out")
         return Image(src, None, False, span)
     return Image(src, str(target), False, span)
 
@@ -155,13 +155,15 @@ MAX_IMAGE_BYTES = 32 * 2**20
 MAX_IMAGE_PIXELS = 50_000_000  # 50 megapixels: far beyond any screen or printed page
 
 
-def _too_big(path: Path) -> str:
-    """Why an image is too large to show (a decompression bomb decodes to gigabytes), or ""."""
+def _unfit(path: Path) -> str:
+    """Why a file cannot be shown as an image, or "": too large (a decompression bomb decodes
+    to gigabytes), or not a picture at all — a link to `.env` or a key inside the notes must
+    not travel in a shared deck."""
     size = path.stat().st_size
     if size > MAX_IMAGE_BYTES:
         return f"is {size / 2**20:.0f} MB (at most {MAX_IMAGE_BYTES // 2**20} MB)"
     if path.suffix.lower() in (".svg", ".svgz"):
-        return ""
+        return "" if _reads_as_svg(path) else "is not an SVG picture"
     import warnings
 
     from PIL import Image as Pil
@@ -173,8 +175,20 @@ def _too_big(path: Path) -> str:
                 w, h = im.size
     except Pil.DecompressionBombError:
         return "would decode to more pixels than Pillow allows"
-    except Exception:  # noqa: BLE001 - not an image Pillow reads: the renderers decide
-        return ""
+    except Exception:  # noqa: BLE001 - whatever Pillow cannot read is no picture
+        return "is not a picture (PNG, JPEG, GIF, WebP, SVG…)"
     if w * h > MAX_IMAGE_PIXELS:
         return f"is {w}×{h} pixels (at most {MAX_IMAGE_PIXELS // 10**6} megapixels)"
     return ""
+
+
+def _reads_as_svg(path: Path) -> bool:
+    """An SVG file (gzipped for `.svgz`) whose first kilobytes hold an `<svg` element."""
+    import gzip
+
+    try:
+        with (gzip.open if path.suffix.lower() == ".svgz" else open)(path, "rb") as f:
+            head = f.read(4096)
+    except (OSError, EOFError):
+        return False
+    return b"<svg" in head.lower()

@@ -171,3 +171,26 @@ def test_an_image_left_behind_outside_the_folder_is_only_missing(tmp_path: Path)
     result = CliRunner().invoke(cli, ["check", str(src)])
     assert result.exit_code == 0, result.output
     assert "image '../nowhere-xyz/a.png' not found" in result.stderr
+
+
+def test_only_pictures_travel_in_a_deck(tmp_path: Path):
+    """A link to a file inside the notes that is no picture (`.env`, a key renamed `.png`,
+    text called `.svg`) leaves it out with a warning: nothing but pictures is packaged."""
+    secret = "SECRET-TOKEN-77"
+    (tmp_path / ".env").write_text(secret)
+    (tmp_path / "key.png").write_text(secret)
+    (tmp_path / "fake.svg").write_text(secret)
+    _png(tmp_path / "ok.png")
+    src = tmp_path / "pics.md"
+    src.write_text(
+        "## 图\n\n### 什么是注意力？\n见图。\n\n"
+        "![a](.env) ![b](key.png) ![c](fake.svg) ![d](ok.png)\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["anki", str(src), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 0, result.output
+    for name, col in ((".env", 6), ("key.png", 17), ("fake.svg", 31)):
+        assert f"{src}:6:{col}: warning: image {name!r} is not" in result.stderr, name
+    with zipfile.ZipFile(tmp_path / "dist" / "pics.apkg") as z:
+        assert len(z.namelist()) == 3  # collection, media map, the one picture
+        assert not any(secret.encode() in z.read(n) for n in z.namelist())
