@@ -138,7 +138,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     them. Inside an answer (under a question heading) nothing is promoted; a `<details>`
     whose summary is a label ("Answer", "展开") only loses its wrapper."""
     out: list[Block] = []
-    level, in_question = 0, False
+    level, in_question, answered = 0, False, False
     blocks = split_at_details(blocks, lines)
     tasks = _task_runs(blocks)
     chain: int | None = None  # the number of the last numbered question line (`1，…？`)
@@ -148,7 +148,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         i += 1
         if b.kind == "heading" and (b.tokens or b.origin == "unspaced"):
             asks = T.reads_as_question(T.split_label(_unbold(b.text.strip()))[1])
-            level, in_question = b.level, asks
+            level, in_question, answered = b.level, asks, False
             chain = None
             out.append(b)
             continue
@@ -160,6 +160,10 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         if in_question and b.kind == "paragraph" and _follow_up(b.text.split("\n", 1)[0]):
             out.extend(_promote_paragraph(b, level))  # `**追问：…？**` asks, even in an answer
             continue
+        if in_question and answered and _bold_follow_up(b, blocks[i] if i < len(blocks) else None):
+            out.extend(_promote_paragraph(b, level))
+            continue
+        answered = answered or (in_question and has_content([b]))
         if in_question or b.kind not in ("paragraph", "other"):
             out.append(b)
             continue
@@ -176,6 +180,21 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         else:
             out.extend(_promote_list(b, lines, level) or [b])
     return out
+
+
+def _bold_follow_up(b: Block, after: Block | None) -> bool:
+    """A follow-up question in an answer: a paragraph that is only a bold question ending
+    with its mark (`**BN 在测试时有什么不同？**`), after some of the answer and before its own.
+    Short ones (`**为什么？**`) lean on the text around them and stay in the answer."""
+    if b.kind != "paragraph" or "\n" in b.text.strip() or after is None:
+        return False
+    if after.kind == "heading" or not has_content([after]):
+        return False
+    bold = _BOLD_LINE.match(b.text.strip())
+    if not bold or bold.group(3) or not bold.group(2).rstrip().endswith(("?", "？")):
+        return False
+    core = T.split_label(T.undecorate(T.plain(bold.group(2)))[0])[1]
+    return len(core) >= 8 and _bold_question(bold.group(2))
 
 
 def _follow_up(line: str) -> bool:

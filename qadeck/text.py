@@ -202,6 +202,15 @@ def _links_index(answer: str) -> bool:
     return linked * 2 >= len(items) and all(len(plain(x)) <= 80 for x in items)
 
 
+def _worklist(answer: str) -> bool:
+    """`- [ ] 两数之和` `- [x] 反转链表` …: only task boxes, the author's list of things to do."""
+    lines = [x for x in answer.split("\n") if x.strip()]
+    return bool(lines) and all(_TASK_LINE.match(x) for x in lines)
+
+
+_TASK_LINE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]")
+
+
 def _labels_only(answer: str) -> bool:
     """`ALPHA:` `Power:` …: labels with nothing after them."""
     lines = [plain(x).strip(" -*+") for x in answer.split("\n") if x.strip()]
@@ -217,7 +226,7 @@ def is_placeholder(answer: str) -> bool:
     boxes, or links (a reading list is not an answer). Images are content."""
     if "![" in answer or "<img" in answer.lower() or "```" in answer or "$" in answer:
         return False
-    if _links_index(answer) or _labels_only(answer):
+    if _links_index(answer) or _labels_only(answer) or _worklist(answer):
         return True
     t = _TASK_BOX.sub("", answer)
     linked = t != (t := _LINK.sub(" ", t))
