@@ -138,7 +138,8 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     them. Inside an answer (under a question heading) nothing is promoted; a `<details>`
     whose summary is a label ("Answer", "展开") only loses its wrapper."""
     out: list[Block] = []
-    level, in_question, answered = 0, False, False
+    level, in_question, answered, title = 0, False, False, ""
+    number: int | None = None  # the number of the question heading being answered
     blocks = split_at_details(blocks, lines)
     tasks = _task_runs(blocks)
     chain: int | None = None  # the number of the last numbered question line (`1，…？`)
@@ -147,10 +148,16 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         b = blocks[i]
         i += 1
         if b.kind == "heading" and (b.tokens or b.origin == "unspaced"):
-            asks = T.reads_as_question(T.split_label(_unbold(b.text.strip()))[1])
-            level, in_question, answered = b.level, asks, False
-            chain = None
+            label, title = T.split_label(_unbold(b.text.strip()))
+            level, in_question, answered = b.level, T.reads_as_question(title), False
+            chain, number = None, int(label) if label.isdigit() else None
             out.append(b)
+            continue
+        if in_question and number is not None and _next_question(b, number):
+            # `### 7、…？` answered, then `8、…？` alone on its line: the author dropped the `###`
+            out.append(Block("heading", b.start, b.start + 1, [], level, b.text.strip(),
+                             origin="numbered"))  # fmt: skip
+            number, answered = number + 1, False
             continue
         if b.kind == "other" and b.tokens and b.tokens[0].type == "html_block":
             taken, i = unwrap_details(blocks, i - 1, lines, level, in_question)
@@ -178,8 +185,38 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 chain = None
             out.extend(promoted)
         else:
-            out.extend(_promote_list(b, lines, level) or [b])
+            members = bool(_SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
+            out.extend(_promote_list(b, lines, level, members) or [b])
     return out
+
+
+# `## Three Pillars of Observability`, `## Redis 的优点`: its list's bold items are the
+# set's members, explained; not questions.
+_SET_TITLE = re.compile(
+    r"\b(types|kinds|goals|benefits|advantages|disadvantages|drawbacks|features|pillars|"
+    r"principles|components|steps|stages|characteristics|properties|ways|best practices|pros|"
+    r"cons|use cases|reasons|levels|layers|strategies|techniques|factors)\b|"
+    r"(优点|缺点|优缺点|特点|特性|特征|类型|种类|分类|步骤|原则|组成|组件|优势|好处|场景|目标|策略|阶段)$",
+    re.I,
+)
+
+
+def _introduces(before: Block | None) -> bool:
+    """`This model is composed of three key factors:` over a list: the list goes on with
+    that text's answer."""
+    if before is None or before.kind != "paragraph":
+        return False
+    text = T.plain(before.raw if before.raw is not None else before.text).rstrip()
+    return len(text) >= 8 and text.endswith((":", "："))
+
+
+def _next_question(b: Block, number: int) -> bool:
+    """A line alone that asks, numbered as the question after the heading's (`8、…？` after
+    `### 7、…？`)."""
+    if b.kind != "paragraph" or b.raw is not None or "\n" in b.text.strip():
+        return False
+    line = b.text.strip()
+    return T.split_label(line)[0] == str(number + 1) and _numbered_question(line)
 
 
 def _bold_follow_up(b: Block, after: Block | None) -> bool:
@@ -321,7 +358,11 @@ def _strip_closing_bold(text: str) -> str:
     return text
 
 
-def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
+def _promote_list(
+    b: Block, lines: list[str], level: int, members: bool = False
+) -> list[Block] | None:
+    """A list of questions → pseudo-headings; `members`: its bold items name a set's members
+    (the heading or the text before it says so), so bold alone asks nothing."""
     if b.tokens[0].type not in ("bullet_list_open", "ordered_list_open"):
         return None
     base = b.tokens[0].level
@@ -332,7 +373,7 @@ def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
         inline = next((t for t in b.tokens[i:j] if t.type == "inline"), None)
         text = _TASK_MARK.sub("", inline.content.split("\n", 1)[0]) if inline else ""
         firsts.append(text)
-        asking += _item_asks(text)
+        asking += _item_asks(text, members)
         inner = [t for t in b.tokens[i + 1 : j] if t.level == base + 2 and t.nesting >= 0]
         answered += len(inner) > 1 or (inline is not None and "\n" in inline.content)
     # Most items ask (a bold item names a question too), and some carry their answer nested;
@@ -344,14 +385,20 @@ def _promote_list(b: Block, lines: list[str], level: int) -> list[Block] | None:
     if len(items) >= 2 and all(m and _bold_question(m.group(2)) for m in inline_qa):
         return _inline_items(b, lines, level, items, inline_qa)
     # `1. **Hot keys.** Heavy clients: …`, three or more: a term each, explained after it.
-    if len(items) >= 3 and all(
-        m and _bold_term(m.group(2), m.group(3)) and not _colon_after(t, m)
-        for m, t in zip(inline_qa, firsts, strict=True)
+    if (
+        len(items) >= 3
+        and not members
+        and all(
+            m and _bold_term(m.group(2), m.group(3)) and not _colon_after(t, m)
+            for m, t in zip(inline_qa, firsts, strict=True)
+        )
     ):
         return _inline_items(b, lines, level, items, inline_qa)
     # A self-check list (every item answered below it, some asking) counts as questions too.
     checklist = answered == len(items) >= 2 and asking * 3 >= len(items)
-    outline = _outline(b, lines, level, spans, firsts) if 0 < len(items) != asking else None
+    outline = None
+    if 0 < len(items) != asking and not members:
+        outline = _outline(b, lines, level, spans, firsts)
     if outline is not None:
         return outline
     if not items or (asking * 2 < len(items) and not checklist):
@@ -431,11 +478,16 @@ _TASK_MARK = re.compile(r"^\s*\[[ xX]\]\s*")
 _STATUS = re.compile(r"[:：]\s*[✅🟡🔴🟢🟠⚪⚫❌✔✗☑⬜\ufe0f]+\s*$")
 
 
-def _item_asks(text: str) -> bool:
+def _item_asks(text: str, members: bool = False) -> bool:
     if _STATUS.search(text):
         return True
     core = _unbold(text)
-    if core != text and len(T.plain(core)) <= 80 and not core.rstrip().endswith((":", "：")):
+    if (
+        not members
+        and core != text
+        and len(T.plain(core)) <= 80
+        and not core.rstrip().endswith((":", "："))
+    ):
         return True  # the whole item in bold: a question's mark
     return T.reads_as_question(T.split_label(core)[1])
 

@@ -85,8 +85,9 @@ _ANSWER_PART = re.compile(
 _PROMOTED = frozenset({"bold", "prefix", "list", "task", "details", "numbered", "file", "arrow"})
 # A chapter's own text introduces the chapter; it explains no single thing.
 _CHAPTER = re.compile(
-    r"(篇|章|部分|系列|合集|汇总|大全|总结|笔记|面试题|面试|面经|题库|专题|专栏|集锦|"
-    r"questions|interview|notes|cheat ?sheet|guide)$|^(第.{1,4}[章节篇部分]|chapter|part)\b",
+    r"(篇|章|部分|系列|合集|汇总|大全|总结|笔记|面试题|面试|面经|题库|专题|专栏|集锦|问答|"
+    r"问题[和与及]解答|questions|interview|notes|cheat ?sheet|guide|q ?& ?a|faq)[\W_]*$"
+    r"|^(第.{1,4}[章节篇部分]|chapter|part)\b",
     re.I,
 )
 # Headings that set text aside: outside the questions' answers, nothing a card could ask.
@@ -136,6 +137,7 @@ class Classifier:
         self._questions_below: dict[int, bool] = {}
         self._part_share: dict[int, float] = {}  # by parent: the share of part-named children
         self._asking_share: dict[int, float] = {}  # by parent: numbered children that ask
+        self._item_share: dict[int, float] = {}  # by parent: numbered children answered
         self._after_answer: dict[int, set[int]] = {}  # by parent: children after `参考回答`
         self._index(root, None)
 
@@ -216,6 +218,22 @@ class Classifier:
             asking = sum(1 for c in numbered if is_question(c))
             share = asking / len(numbered) if len(numbered) >= 3 else 0.0
             self._asking_share[id(parent)] = share
+        return share >= 0.6 or self.enumerates(node, parent)
+
+    def enumerates(self, node: Node, parent: Node) -> bool:
+        """Item 14 of a numbered run of answered items, whose sub-headings count again from
+        1 (`## 14. Redis 持久化的几种方式` over `### 1、快照`, `### 2、AOF`), is one item
+        too: its sub-headings list its answer. Sub-headings numbered `14.1`, `14.2` make
+        it a chapter instead."""
+        labels = [T.split_label(title_of(c))[0] for c in node.children]
+        if len(labels) < 2 or labels != [str(k) for k in range(1, len(labels) + 1)]:
+            return False
+        share = self._item_share.get(id(parent))
+        if share is None:
+            numbered = [c for c in parent.children if T.split_label(title_of(c))[0].isdigit()]
+            items = sum(1 for c in numbered if is_question(c) or _answered_leaf(c))
+            share = items / len(numbered) if len(numbered) >= 3 else 0.0
+            self._item_share[id(parent)] = share
         return share >= 0.6
 
     def after_answer(self, node: Node, parent: Node) -> bool:
@@ -400,6 +418,10 @@ def _names(title: str, text: str) -> bool:
     return bool(words(title) & words(text))
 
 
+def _answered_leaf(node: Node) -> bool:
+    return not node.children and has_content(node.body)
+
+
 def _descendants(node: Node) -> list[Block]:
     out: list[Block] = []
     for c in node.children:
@@ -484,6 +506,15 @@ RULES: tuple[Rule, ...] = (
         "note",
         "an aside (问题延伸, 反问, 补充, 其他, …), not a question: kept as a section note",
         lambda c, n, p: bool(_ASIDE.match(_bare_title(n))) and not c.holds_cards(n),
+    ),
+    Rule(
+        "numbered-item",
+        "card",
+        "an item of a numbered run, its sub-headings counting from 1;"
+        " its sub-headings belong to its answer",
+        lambda c, n, p: (
+            p is not None and not is_question(n) and c.enumerates(n, p) and not c.question_below(n)
+        ),
     ),
     Rule(
         "question",

@@ -15,7 +15,7 @@ _LABEL_RES = (
     re.compile(r"^(?:\*\*|__)(QA|Q\s*+\d{0,3}+|问题|问|题目)(?:\*\*|__)\s*+[:：]\s*", re.I),
     re.compile(r"^(?:\*\*|__)(QA|Q\s*+\d{0,3}+|问题|问|题目)\s*+[:：]\s*+(?:\*\*|__)\s*", re.I),
     re.compile(r"^(Q\d{1,3})(?:[.．、\-–—]\s*|\s+)", re.I),  # Q1.  Q2、  Q3-  Q4 …
-    re.compile(r"^[（(](\d{1,3}|[" + _CN_NUM + r"]{1,3})[)）]\s*"),  # (1)  （一）
+    re.compile(r"^[（(](\d{1,3}|[" + _CN_NUM + r"]{1,3})[)）]\s*[、.．，,]?\s*"),  # (1)  （一）、
     re.compile(r"^([" + _CN_NUM + r"]{1,3})\s*[、.．，]\s*"),  # 一、  一，
     re.compile(r"^(\d{1,4}(?:[.．\-]\d{1,3})*)\s*[.．、:：)），]\s*(?!\d)"),  # 1.  2.1.  1、 1，
     re.compile(r"^(\d{1,3}(?:[.．\-]\d{1,3})+)(?=\s|[^\x00-\x7f])\s*"),  # 2.1 具体  1-1 x
@@ -24,7 +24,8 @@ _LABEL_RES = (
 )
 _QUESTION_WORDS = (
     "什么", "如何", "为什么", "为何", "怎么", "怎样", "是否", "哪些", "哪个", "介绍", "简述",
-    "讲讲", "说说", "谈谈", "说一下", "讲一下", "谈一下", "聊聊", "区别", "异同", "作用", "解释",
+    "讲讲", "说说", "谈谈", "说一下", "讲一下", "谈一下", "聊聊", "讲一讲", "说一说", "谈一谈",
+    "聊一聊", "区别", "异同", "作用", "解释",
     "对比", "比较", "原理", "吗", "呢",
 )  # fmt: skip
 _EN_QUESTION = re.compile(
@@ -202,6 +203,18 @@ def _links_index(answer: str) -> bool:
     return linked * 2 >= len(items) and all(len(plain(x)) <= 80 for x in items)
 
 
+def _asks_only(answer: str) -> bool:
+    """`Channel 分配在栈上还是堆上？哪些对象分配在堆上？`: more questions, no answer."""
+    t = _LIST_MARK.sub("", plain(answer)).strip()
+    if not t or len(t) > 300 or not t.endswith(("?", "？")):
+        return False
+    return all(s.strip().endswith(("?", "？")) for s in _SENTENCE.findall(t))
+
+
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)、])\s+", re.M)
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+
+
 def _worklist(answer: str) -> bool:
     """`- [ ] 两数之和` `- [x] 反转链表` …: only task boxes, the author's list of things to do."""
     lines = [x for x in answer.split("\n") if x.strip()]
@@ -226,7 +239,7 @@ def is_placeholder(answer: str) -> bool:
     boxes, or links (a reading list is not an answer). Images are content."""
     if "![" in answer or "<img" in answer.lower() or "```" in answer or "$" in answer:
         return False
-    if _links_index(answer) or _labels_only(answer) or _worklist(answer):
+    if _links_index(answer) or _labels_only(answer) or _worklist(answer) or _asks_only(answer):
         return True
     t = _TASK_BOX.sub("", answer)
     linked = t != (t := _LINK.sub(" ", t))

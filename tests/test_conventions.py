@@ -112,11 +112,13 @@ def test_list_item_questions_with_nested_answers():
         ("", "什么是感受野？", "输入区域。"),
         ("", "为什么用 3x3 卷积？", "1. 参数少\n2. 非线性多"),
     ]
-    # A plain list of questions without answers stays a list (like a question index).
+    # A plain list of questions without answers stays a list (like a question index), and
+    # answers nothing on its own.
     assert (
-        cards_of("## 章\n\n### 1. 什么是A？\n- 什么是B？\n- 什么是C？\n")[0][2]
-        == "- 什么是B？\n- 什么是C？"
+        cards_of("## 章\n\n### 1. 什么是A？\nA 是字母。\n- 什么是B？\n- 什么是C？\n")[0][2]
+        == "A 是字母。\n- 什么是B？\n- 什么是C？"
     )
+    assert cards_of("## 章\n\n### 1. 什么是A？\n- 什么是B？\n- 什么是C？\n") == []
 
 
 def test_setext_code_fences_and_noise():
