@@ -202,12 +202,16 @@ _SET_TITLE = re.compile(
 
 
 def _introduces(before: Block | None) -> bool:
-    """`This model is composed of three key factors:` over a list: the list goes on with
-    that text's answer."""
+    """`This model is composed of three key factors:` or a bold label (`**优缺点**`) over a
+    list: the list goes on with that text's answer."""
     if before is None or before.kind != "paragraph":
         return False
-    text = T.plain(before.raw if before.raw is not None else before.text).rstrip()
-    return len(text) >= 8 and text.endswith((":", "："))
+    raw = (before.raw if before.raw is not None else before.text).strip()
+    text = T.plain(raw).rstrip()
+    if len(text) >= 8 and text.endswith((":", "：")):
+        return True
+    label = _BOLD_LINE.match(raw)
+    return bool(label) and len(text) <= 20 and not T.reads_as_question(text)
 
 
 def _next_question(b: Block, number: int) -> bool:
@@ -481,6 +485,8 @@ _STATUS = re.compile(r"[:：]\s*[✅🟡🔴🟢🟠⚪⚫❌✔✗☑⬜\ufe0f]
 def _item_asks(text: str, members: bool = False) -> bool:
     if _STATUS.search(text):
         return True
+    if text.rstrip().endswith("。"):
+        return False  # `是否内联，程序员不可控。`: a sentence, whatever its first word
     core = _unbold(text)
     if (
         not members

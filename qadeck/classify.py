@@ -59,6 +59,7 @@ _PART = re.compile(
     r"标准答案|答题要点|答题思路|面试回答|回答要点|一句话答案|一句话回答|一句话总结|详细展开|详解|"
     r"详细解释|展开|面试表达|问题背景|背景|问题解答|拓展|推导|二维推导|动机|自检|小实验与自检|"
     r"从问题出发|常见追问|面试常见追问|高频追问|关键问题|面试速查|速查|"
+    r"区别|联系|区别与联系|区别和联系|异同|对比|比较|作用|解释|概念介绍|基本概念|"
     r"short answer|tl;?dr|details|deep dive|background|motivation|"
     r"intent|motivation|applicability|structure|class diagram|participants|collaborations|"
     r"consequences|implementation|sample code|code|examples?|known uses|related patterns|"
@@ -94,6 +95,11 @@ _CHAPTER = re.compile(
 _ASIDE = re.compile(
     r"^(问题延伸|延伸问题|扩展问题|拓展问题|反问|反问环节|补充|补充说明|备注|其他|其它|杂项|附录|"
     r"appendix|remarks|miscellaneous|misc)\s*[:：]?$",
+    re.I,
+)
+_APPENDIX = re.compile(
+    r"^(代码|代码实现|参考代码|源码|实现|总结|小结|code|sample code|implementation|summary)"
+    r"\s*[:：]?$",
     re.I,
 )
 # A top heading that says it is notes: the page's title, however its topic reads.
@@ -191,6 +197,11 @@ class Classifier:
             and parent.block is not None
             and _CODE_PARENT.search(_bare_title(parent))
         )
+
+    def appendix(self, node: Node) -> bool:
+        """`## 代码`, `## Summary` under a chapter: no question above it for it to answer, and
+        no topic a card could ask about (`代码` alone says nothing)."""
+        return bool(_APPENDIX.match(_bare_title(node))) and not self.question_below(node)
 
     def among_parts(self, node: Node, parent: Node) -> bool:
         """A heading that is not a question, beside mostly part headings, is a part too

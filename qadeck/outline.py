@@ -285,8 +285,12 @@ class OutlineBuilder:
             if self.rules.is_part(child):
                 if parts_taken:
                     self.record(child, self.rules.verdict(child))
-                    continue
-                self.emit_card(child, at, out)
+                elif self.rules.appendix(child):
+                    self.decide(child, "note", "appendix", "code or a summary with no question"
+                                " above it: kept as a section note")  # fmt: skip
+                    out.notes.extend([*child.body, *self.descendant_blocks(child)])
+                else:
+                    self.emit_card(child, at, out)
                 continue
             self.walk(child, at, out)
 

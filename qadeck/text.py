@@ -78,11 +78,14 @@ def reads_as_question(text: str) -> bool:
         return False
     if t.endswith(("?", "？")) or _Q_LABEL.match(t):
         return True
+    if t in _QUESTION_WORDS:
+        return False  # `区别`, `原理` alone: a part of an answer, asking nothing
     mark = max(t.rfind("?"), t.rfind("？"))
     if mark > 0 and len(t) - mark <= 30:  # `了解 RAG 吗？详细讲述一下`, `What is X? Explain.`
         return True
-    if any(t.startswith(w) or t.endswith(w) for w in _QUESTION_WORDS):
-        return True
+    if any(t.endswith(w) or (t.startswith(w) and t[len(w) : len(w) + 1] not in ":：")
+           for w in _QUESTION_WORDS):  # fmt: skip
+        return True  # `介绍：b = a。…` is a label and its text
     if re.search(r"(什么|为什么|如何|怎么|怎样|哪些|是否)", t):
         return True
     return bool(_EN_QUESTION.match(t))
@@ -203,6 +206,32 @@ def _links_index(answer: str) -> bool:
     return linked * 2 >= len(items) and all(len(plain(x)) <= 80 for x in items)
 
 
+def _link_prose(m: re.Match[str]) -> str:
+    """A link's text when it is an explanation of its own (`[本质是分布不同，……](…)`), else
+    nothing: a title that points elsewhere answers nothing."""
+    link = m.group()
+    text = link[link.index("[") + 1 : link.rindex("](")]
+    return f" {text} " if len(plain(text)) >= _PROSE_LINK and not link.startswith("!") else " "
+
+
+_PROSE_LINK = 30
+
+
+def _cites_only(answer: str) -> bool:
+    """`> 《书名》 [第 2 章](…)` alone: a quoted pointer to where the answer is."""
+    lines = [x for x in answer.split("\n") if x.strip()]
+    if not lines or not all(x.lstrip().startswith(">") for x in lines):
+        return False
+    if not (_LINK.search(answer) or _AUTOLINK.search(answer)):
+        return False
+    rest = _AUTOLINK.sub(" ", _LINK.sub(_link_prose, answer)).replace(">", " ")
+    rest = _PATHLIKE.sub(" ", rest)  # `geekcircle/interview-qa/`: where, not what
+    return len(normalize(rest)) <= 20
+
+
+_PATHLIKE = re.compile(r"[\w.\-]*/[\w./\-]*")
+
+
 def _asks_only(answer: str) -> bool:
     """`Channel 分配在栈上还是堆上？哪些对象分配在堆上？`: more questions, no answer."""
     t = _LIST_MARK.sub("", plain(answer)).strip()
@@ -241,8 +270,10 @@ def is_placeholder(answer: str) -> bool:
         return False
     if _links_index(answer) or _labels_only(answer) or _worklist(answer) or _asks_only(answer):
         return True
+    if _cites_only(answer):
+        return True
     t = _TASK_BOX.sub("", answer)
-    linked = t != (t := _LINK.sub(" ", t))
+    linked = t != (t := _LINK.sub(_link_prose, t))
     t = _AUTOLINK.sub(" ", t)
     t = _HTML_TAG.sub(" ", t)
     if linked:  # "related questions" and a link to the answers elsewhere answer nothing
