@@ -87,7 +87,7 @@ class Background:
             self.reader.close()
             status = os.waitpid(self.pid, 0)[1]
         if message is None:
-            raise RendererStopped(self.name, status)
+            raise RendererStopped.status(self.name, status)
         if message[0] == "ok":
             ctx.staging.staged += [(Path(a), Path(b)) for a, b in message[1]]
             ctx.warnings += message[2]
@@ -96,19 +96,29 @@ class Background:
 
 
 class RendererStopped(RuntimeError):
-    """The forked renderer died without a word (killed, or out of memory)."""
+    """The forked renderer, or one of its workers, died without a word (killed, or out of
+    memory)."""
 
-    def __init__(self, name: str, status: int) -> None:
-        import signal
-
-        if os.WIFSIGNALED(status):
-            sig = os.WTERMSIG(status)
-            how = f"was killed by {signal.Signals(sig).name}"
-            if sig == signal.SIGKILL:
-                how += " (often the system running out of memory)"
-        else:
-            how = f"exited with status {os.waitstatus_to_exitcode(status)}"
+    def __init__(self, name: str, how: str) -> None:
         super().__init__(
             f"the {name} renderer {how}; nothing was written. Run the build again; if it "
             f"keeps happening, build the {name} output alone (`qadeck {name} …`) to see why"
         )
+
+    @classmethod
+    def status(cls, name: str, status: int) -> RendererStopped:
+        """The renderer's process ended with `status` (from `os.waitpid`)."""
+        import signal
+
+        if not os.WIFSIGNALED(status):
+            return cls(name, f"exited with status {os.waitstatus_to_exitcode(status)}")
+        sig = os.WTERMSIG(status)
+        how = f"was killed by {signal.Signals(sig).name}"
+        if sig == signal.SIGKILL:
+            how += " (often the system running out of memory)"
+        return cls(name, how)
+
+    @classmethod
+    def worker(cls, name: str) -> RendererStopped:
+        """One of the renderer's worker processes died."""
+        return cls(name, "lost a worker process (killed, often for want of memory)")

@@ -229,3 +229,34 @@ def test_sigterm_is_handled_like_ctrl_c(workdir):
     assert not any(alive(k) for k in kids)
     assert outputs(workdir) == before
     assert not [p for p in (workdir / "dist").iterdir() if p.name.startswith(".")]
+
+
+def test_a_killed_pdf_worker_stops_the_build_with_a_clear_error(workdir):
+    """A worker the system kills (out of memory) ends the build at once, exit 1, outputs as
+    they were: never a build that waits for ever."""
+    big_source(workdir, cards=220)  # enough for the sheet's parallel workers
+    src = workdir / "source" / SEED.name
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from qadeck.cli import main; main()", "pdf", str(src),
+         "--out", str(workdir / "dist")],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    deadline, workers = time.monotonic() + 60, []
+    while not workers and time.monotonic() < deadline and proc.poll() is None:
+        workers = [k for k in children(proc.pid) if b"spawn_main" in _cmdline(k)]
+        time.sleep(0.02)
+    assert workers, "the sheet never started its workers"
+    time.sleep(0.3)
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err
+    assert b"Traceback" not in err and b"lost a worker process" in err
+    dist = workdir / "dist"
+    assert not dist.exists() or not [p.name for p in dist.iterdir() if p.suffix != ".apkg"]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

@@ -23,6 +23,9 @@ from typing import TYPE_CHECKING
 from . import RenderContext
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from concurrent.futures import ProcessPoolExecutor
+
     from .view import DocumentView
 
 
@@ -154,8 +157,8 @@ def write_parallel(
         workers = min(len(todo), os.cpu_count() or 2)
         # Started afresh, not forked: a forked worker would hold the whole document and its
         # views (a quarter of a GB at 10,000 cards) beside the layout of its chunk.
-        with mp.get_context("spawn").Pool(workers, initializer=_worker_start) as pool:
-            for i, result in zip(todo, pool.map(_render, jobs, chunksize=1), strict=True):
+        with _workers(workers) as pool:
+            for i, result in zip(todo, pool.map(_render, jobs), strict=True):
                 results[i] = result
                 cache.put(keys[i], *result)
     datas = []
@@ -174,9 +177,26 @@ def write_parallel(
     keys.append(overlay_key)
     # Joined in a process of its own: pypdf's object trees of hundreds of pages would come
     # on top of the document this process holds.
-    with mp.get_context("spawn").Pool(1, initializer=_worker_start) as pool:
-        pool.apply(_join, (datas, overlay, str(ctx.staging.stage(target))))
+    with _workers(1) as pool:
+        pool.submit(_join, datas, overlay, str(ctx.staging.stage(target))).result()
     cache.keep(keys)
+
+
+@contextlib.contextmanager
+def _workers(n: int) -> Iterator[ProcessPoolExecutor]:
+    """`n` processes started afresh. One that dies (killed, out of memory) stops the build
+    with a clear error: a `multiprocessing.Pool` would wait for it for ever."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from ..concurrent import RendererStopped
+
+    pool = ProcessPoolExecutor(n, mp.get_context("spawn"), initializer=_worker_start)
+    try:
+        with pool:
+            yield pool
+    except BrokenProcessPool:
+        raise RendererStopped.worker("pdf") from None
 
 
 def _join(datas: list[bytes], overlay: bytes, path: str) -> None:
