@@ -223,12 +223,7 @@ class Classifier:
         parent = self.parents.get(id(node))
         if parent is None or not T.split_label(title_of(node))[0].isdigit():
             return False
-        share = self._asking_share.get(id(parent))
-        if share is None:
-            numbered = [c for c in parent.children if T.split_label(title_of(c))[0].isdigit()]
-            asking = sum(1 for c in numbered if is_question(c))
-            share = asking / len(numbered) if len(numbered) >= 3 else 0.0
-            self._asking_share[id(parent)] = share
+        share = _numbered_share(parent, is_question, self._asking_share)
         return share >= 0.6 or self.enumerates(node, parent)
 
     def enumerates(self, node: Node, parent: Node) -> bool:
@@ -239,13 +234,7 @@ class Classifier:
         labels = [T.split_label(title_of(c))[0] for c in node.children]
         if len(labels) < 2 or labels != [str(k) for k in range(1, len(labels) + 1)]:
             return False
-        share = self._item_share.get(id(parent))
-        if share is None:
-            numbered = [c for c in parent.children if T.split_label(title_of(c))[0].isdigit()]
-            items = sum(1 for c in numbered if is_question(c) or _answered_leaf(c))
-            share = items / len(numbered) if len(numbered) >= 3 else 0.0
-            self._item_share[id(parent)] = share
-        return share >= 0.6
+        return _numbered_share(parent, _answered_item, self._item_share) >= 0.6
 
     def after_answer(self, node: Node, parent: Node) -> bool:
         """Under `## 什么是 X？`, after `### 参考回答：` has answered it, a sibling that is no part
@@ -429,8 +418,19 @@ def _names(title: str, text: str) -> bool:
     return bool(words(title) & words(text))
 
 
-def _answered_leaf(node: Node) -> bool:
-    return not node.children and has_content(node.body)
+def _answered_item(node: Node) -> bool:
+    return is_question(node) or (not node.children and has_content(node.body))
+
+
+def _numbered_share(parent: Node, test: Callable[[Node], bool], memo: dict[int, float]) -> float:
+    """The share of `parent`'s numbered children that pass `test` (0 for fewer than three
+    numbered), kept in `memo` by parent."""
+    share = memo.get(id(parent))
+    if share is None:
+        numbered = [c for c in parent.children if T.split_label(title_of(c))[0].isdigit()]
+        hits = sum(1 for c in numbered if test(c))
+        share = memo[id(parent)] = hits / len(numbered) if len(numbered) >= 3 else 0.0
+    return share
 
 
 def _descendants(node: Node) -> list[Block]:

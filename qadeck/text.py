@@ -268,9 +268,7 @@ def is_placeholder(answer: str) -> bool:
     boxes, or links (a reading list is not an answer). Images are content."""
     if "![" in answer or "<img" in answer.lower() or "```" in answer or "$" in answer:
         return False
-    if _links_index(answer) or _labels_only(answer) or _worklist(answer) or _asks_only(answer):
-        return True
-    if _cites_only(answer):
+    if any(f(answer) for f in (_links_index, _labels_only, _worklist, _asks_only, _cites_only)):
         return True
     t = _TASK_BOX.sub("", answer)
     linked = t != (t := _LINK.sub(_link_prose, t))
