@@ -75,6 +75,22 @@ SNIPPETS = {
         "html = PdfRenderer().html(lo.doc, ctx, 'sheet', 'zh', 'A4')[0][0]\nT1()"
     ),
 }
+# The floor of a deck build (issue 18): markdown-it-pyrs renders every card and genanki writes
+# the deck, in a process of its own, with nothing of ours around it; timed as a whole process,
+# like `build.py anki`.
+FLOOR = (
+    "import re, sys, genanki, markdown_it_pyrs\n"
+    "src, out = sys.argv[1], sys.argv[2]\n"
+    "text = open(src, encoding='utf-8').read()\n"
+    "md = markdown_it_pyrs.MarkdownIt('commonmark').enable('table')\n"
+    "model = genanki.Model(1607392319, 'm', fields=[{'name': 'Q'}, {'name': 'A'}],\n"
+    "    templates=[{'name': 'c', 'qfmt': '{{Q}}', 'afmt': '{{A}}'}])\n"
+    "deck = genanki.Deck(2059400110, 'bench')\n"
+    "for p in re.split(r'^#### ', text, flags=re.M)[1:]:\n"
+    "    q, _, a = p.partition('\\n')\n"
+    "    deck.add_note(genanki.Note(model=model, fields=[md.render(q), md.render(a)]))\n"
+    "genanki.Package(deck).write_to_file(out + '/floor.apkg')\n"
+)
 PRELUDE = (
     "import time, json, sys\n_t = {}\n"
     "def T0(): _t['a'] = time.perf_counter()\n"
@@ -175,6 +191,7 @@ def measure_size(n: int, work: Path, peers: dict) -> dict:
     r: dict = {"cards": n, "bytes": src.stat().st_size}
     for name in ("parse", "bare_md_parse", "md_to_html", "bare_md_render", "bare_genanki"):
         r[name] = repeat(lambda name=name: snippet(name, src, out), reps)
+    r["floor_pyrs_genanki"] = repeat(lambda: timed([PY, "-c", FLOOR, str(src), str(out)])[:2], reps)
     for cmd in ("anki", "html"):
         r[cmd] = repeat(lambda cmd=cmd: build(cmd, src, out), reps)
     build("anki", src, out)
@@ -187,6 +204,10 @@ def measure_size(n: int, work: Path, peers: dict) -> dict:
         src.write_text(original, encoding="utf-8")
     edit_one_card(src, n)
     r["anki_rebuild_one_edit"] = repeat(lambda: build("anki", src, out, cold=False), 1)
+    src.write_text(original, encoding="utf-8")
+    build("html", src, out, cold=False)
+    edit_one_card(src, n)
+    r["html_rebuild_one_edit"] = repeat(lambda: build("html", src, out, cold=False), 1)
     src.write_text(original, encoding="utf-8")
     if n == 2000:  # the issue's PDF cache target: one edit in a 2,000-card source
         r["pdf"] = repeat(lambda: build("pdf", src, out), 1)
