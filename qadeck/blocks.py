@@ -160,7 +160,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             number, answered = number + 1, False
             continue
         if b.kind == "other" and b.tokens and b.tokens[0].type == "html_block":
-            taken, i = unwrap_details(blocks, i - 1, lines, level, in_question)
+            taken, i = unwrap_details(blocks, i - 1, lines, level, in_question, answered=answered)
             if taken is not None:
                 out.extend(taken)
                 continue
@@ -232,10 +232,25 @@ def _bold_follow_up(b: Block, after: Block | None) -> bool:
     if after.kind == "heading" or not has_content([after]):
         return False
     bold = _BOLD_LINE.match(b.text.strip())
-    if not bold or bold.group(3) or not bold.group(2).rstrip().endswith(("?", "？")):
+    if not bold:
         return False
-    core = T.split_label(T.undecorate(T.plain(bold.group(2)))[0])[1]
-    return len(core) >= 8 and _bold_question(bold.group(2))
+    inner = bold.group(2).rstrip()
+    if _names_a_question(inner + bold.group(3)):
+        return True  # `**xgboost 和 gbdt 的区别：**`
+    if bold.group(3) or not inner.endswith(("?", "？")):
+        return False
+    core = T.split_label(T.undecorate(T.plain(inner))[0])[1]
+    return len(core) >= 8 and _bold_question(inner)
+
+
+def _names_a_question(text: str) -> bool:
+    """`xgboost 和 gbdt 的区别：`: a label that, its colon aside, is a whole question naming
+    its subject; short labels (`区别：`, `为什么：`) lean on the text around them."""
+    text = text.rstrip()
+    if not text.endswith((":", "：")):
+        return False
+    core = T.split_label(T.undecorate(T.plain(text.rstrip(":：")))[0])[1].strip()
+    return len(core) >= 8 and not core.endswith(("?", "？")) and T.reads_as_question(core)
 
 
 def _follow_up(line: str) -> bool:
@@ -312,7 +327,7 @@ def _promote_paragraph(
             return [b]
         if not _bold_question(bold.group(2)):
             return [b]
-        text = bold.group(2)
+        text = bold.group(2).rstrip().rstrip(":：").rstrip()  # `**X 和 Y 的区别：**`
     head = Block("heading", b.start, b.start + 1, [], level + 1, text, origin=origin)
     rest = [Block("paragraph", b.start + 1, b.end, b.tokens)] if b.end > b.start + 1 else []
     return [head, *rest]
@@ -352,6 +367,8 @@ def _is_bold_label(bold: re.Match[str]) -> bool:
     """`**区别**：`, `**副作用：**`: a label inside an answer, unless it asks (`**为什么？**：`)."""
     inner = bold.group(2).rstrip()
     colon = bool(bold.group(3)) or inner.endswith((":", "："))
+    if _names_a_question(inner + bold.group(3)):
+        return False
     return colon and not inner.rstrip(":：").rstrip().endswith(("?", "？"))
 
 
@@ -398,6 +415,8 @@ def _promote_list(
         )
     ):
         return _inline_items(b, lines, level, items, inline_qa)
+    if not members and _chapter_numbered(b, items):
+        return [x for item in items for x in _topic_item(item, lines, level)]
     # A self-check list (every item answered below it, some asking) counts as questions too.
     checklist = answered == len(items) >= 2 and asking * 3 >= len(items)
     outline = None
@@ -412,6 +431,40 @@ def _promote_list(
     out: list[Block] = []
     for item, first in zip(items, firsts, strict=True):
         out += _question_item(item, first, lines, level)
+    return out
+
+
+_COLON = re.compile(r"[:：]")
+
+
+def _chapter_numbered(b: Block, items: list[Token]) -> bool:
+    """`01. 概述`, `02. 动机`: numbers padded like chapter numbers, not an answer's steps;
+    each item is a topic, its own lines (or the text after its colon) explain it."""
+    return (
+        b.tokens[0].type == "ordered_list_open"
+        and bool(items)
+        and all(len(i.info) == 2 and i.info.startswith("0") for i in items)
+    )
+
+
+def _topic_item(item: Token, lines: list[str], level: int) -> list[Block]:
+    """A chapter-numbered item: its first line names the topic (up to a colon), the rest of
+    the item explains it."""
+    s, e = item.map
+    body = lines[s:e]
+    first = body[0].lstrip()[len(item.info) + 1 :].strip()
+    head, _, rest = (
+        first.replace("：", ":", 1).partition(":") if _COLON.search(first) else (first, "", "")
+    )
+    head = head.strip()
+    out = [Block("heading", s, s + 1, [], level + 1, f"{item.info}. {head}", origin="outline")]
+    text = [rest.strip()] if rest.strip() else []
+    text += body[1:]
+    while text and not text[-1].strip():
+        text.pop()
+    if text:
+        indent = min(len(ln) - len(ln.lstrip()) for ln in text if ln.strip())
+        out.append(Block("paragraph", s, e, [], raw="\n".join(ln[indent:] for ln in text)))
     return out
 
 

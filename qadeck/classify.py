@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import text as T
 from .blocks import Block, Node, has_content
@@ -70,6 +71,13 @@ _PART = re.compile(
     r"\s*[:：]?$",
     re.I,
 )
+# `示例：构造 4D 张量`, `Example: a two-layer net`: an example of what the heading above explains.
+_EXAMPLE_OF = re.compile(
+    r"^(示例|例子|举例|实例|范例|代码|代码示例|代码实现|演示|examples?|code|demo|sample)\s*[:：]",
+    re.I,
+)
+# `代码实现（Python）`, `Implementation Snippet (PyTorch)`: a part word, qualified.
+_QUALIFIER = re.compile(r"(\s+snippets?)?\s*[(（][^()（）]{1,30}[)）]\s*$|\s+snippets?\s*$", re.I)
 # `Step 1: Outline use cases`, `第二步`: a walk-through; everything under a step is the step's.
 _STEP = re.compile(r"^(第[一二三四五六七八九十\d]+步|步骤\s*\d+|(step|phase|stage)\s*\d+\b)", re.I)
 # Under a code part (`其他语言版本`, `代码`, `Implementation`), one heading per language.
@@ -190,6 +198,8 @@ class Classifier:
         title = _bare_title(node)
         if _PART.match(title) or _STEP.match(title) or id(node) in self.repeated:
             return True
+        if _EXAMPLE_OF.match(title) or _PART.match(_QUALIFIER.sub("", title)):
+            return True  # `示例：构造张量`, `Implementation Snippet (PyTorch)`
         parent = self.parents.get(id(node))
         return bool(
             _LANGUAGE.match(title)
@@ -272,6 +282,10 @@ class Classifier:
         when they explain the heading (not a chapter's introduction, not only links)."""
         parts = [c for c in node.children if self.is_part(c)]
         blocks = [b for b in body if b.kind != "container"]
+        if _unanswered_questions(blocks):
+            blocks = []  # a list of the questions below it: their index, no answer
+        if not has_content(blocks) and node.children and not self.is_part(node.children[0]):
+            parts = []  # `### 总结` after the questions sums them up, not the heading
         if not has_content(blocks) and not parts:
             return []
         if _CHAPTER.search(T.plain(title_of(node))):
@@ -299,8 +313,13 @@ _ALL_BOLD = re.compile(r"(\*\*|__)(?!\s)([^*_]+?)(?<!\s)\1")
 
 def title_of(node: Node) -> str:
     """The heading's text without a trailing `{#id}`, links to anchors or bold all through."""
-    found = trailing_id(node.raw_title)
-    text = (node.raw_title[: found[0]] if found else node.raw_title).strip()
+    return _title(node.raw_title)
+
+
+@lru_cache(maxsize=1 << 16)
+def _title(raw: str) -> str:
+    found = trailing_id(raw)
+    text = (raw[: found[0]] if found else raw).strip()
     if "](#" in text:
         text = _ANCHOR_LINK.sub(r"\1", text)
     bold = _ALL_BOLD.fullmatch(text) if text[:1] in "*_" else None

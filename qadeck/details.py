@@ -60,10 +60,17 @@ def split_at_details(blocks: list[Block], lines: list[str]) -> list[Block]:
 
 
 def unwrap_details(
-    blocks: list[Block], i: int, lines: list[str], level: int, in_question: bool, depth: int = 0
+    blocks: list[Block],
+    i: int,
+    lines: list[str],
+    level: int,
+    in_question: bool,
+    depth: int = 0,
+    answered: bool = False,
 ) -> tuple[list[Block] | None, int]:
     """The blocks that replace the `<details>` opening at blocks[i], and the index after it;
-    (None, i + 1) when blocks[i] opens no `<details>`."""
+    (None, i + 1) when blocks[i] opens no `<details>`. `answered`: some of the current
+    question's answer came before it."""
     first = blocks[i]
     if not _OPEN.match(lines[first.start].lstrip()):
         return None, i + 1
@@ -111,6 +118,17 @@ def unwrap_details(
         if after:
             tail = Block("paragraph", end_line, b.end, [], raw=after)
         break
+    if (
+        close is not None
+        and j < len(blocks)
+        and blocks[j].start == end_line > holder.start
+        and blocks[j].tokens
+        and blocks[j].tokens[0].type == "html_block"
+    ):  # `</details>` on a line of its own after the body: the wrapper's end, not text
+        after = _after(lines, close, blocks[j].end)
+        if after:
+            tail = Block("paragraph", end_line, blocks[j].end, [], raw=after)
+        j += 1
     if close is None:  # never closed: it folds the rest of this heading's text
         while j < len(blocks) and blocks[j].kind != "heading":
             inner.append(blocks[j])
@@ -119,7 +137,8 @@ def unwrap_details(
         after = _after(lines, close, holder.end)
         if after:
             tail = Block("paragraph", close[0], holder.end, [], raw=after)
-    out = _shape(head, first, inner, lines, level, in_question, depth)
+    follow_up = in_question and answered and _follow_up(head, inner, lines, first.start)
+    out = _shape(head, first, inner, lines, level, in_question and not follow_up, depth)
     return [*out, *([tail] if tail else [])], j
 
 
@@ -150,6 +169,45 @@ def _shape(
         return [bold, *_nested(inner, lines, level, True, depth)]
     heading = Block("heading", first.start, first.start + 1, [], level + 1, head, origin="details")
     return [heading, *_nested(inner, lines, level + 1, False, depth)]
+
+
+def _follow_up(head: str, inner: list[Block], lines: list[str], at: int) -> bool:
+    """Inside an answer, after some of it: a fold whose summary asks a question of its own
+    (`什么叫无连接？`) or names a topic (`快照读与当前读`) and whose body answers it is a
+    follow-up card. A summary that leans on the text above (`什么意思？`), a part word
+    (`代码`, `进程创建举例`) or a label (`原理：`) folds part of the answer, and so do
+    three or more topic folds under one question: they are the members it lists (`有哪些
+    调度算法？` over `先来先服务`, `时间片轮转`, …)."""
+    from .classify import _PART
+
+    core = T.split_label(T.undecorate(head)[0])[1].strip()
+    if not inner or not core or core.endswith((":", "：")) or _PART.match(core):
+        return False
+    bare = core.rstrip("?？").strip()
+    if T.reads_as_question(core):
+        return len(bare) >= 5
+    if not 3 <= len(bare) <= 30 or bare.endswith(("。", ".")) or _PART_END.search(bare):
+        return False
+    return _topic_folds(lines, at) < 3
+
+
+_PART_END = re.compile(r"(举例|示例|例子|代码|实现|源码|图解|example|code|snippet)$", re.I)
+_SCAN = 400  # lines either way: how far the folds of one question are counted
+
+
+def _topic_folds(lines: list[str], at: int) -> int:
+    """How many folds whose summary names a topic (asks nothing) sit between the headings
+    around line `at`."""
+    lo, hi = at, at
+    while lo > 0 and at - lo < _SCAN and not lines[lo - 1].startswith("#"):
+        lo -= 1
+    while hi < len(lines) and hi - at < _SCAN and not lines[hi].startswith("#"):
+        hi += 1
+    count = 0
+    for m in _SUMMARY.finditer("\n".join(lines[lo:hi])):
+        text = _clean(m.group(1))
+        count += bool(text) and not T.reads_as_question(text) and not _FOLD.fullmatch(text)
+    return count
 
 
 def _nested(

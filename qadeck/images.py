@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -44,8 +43,11 @@ def _content_digest(path: str, size: int, mtime_ns: int) -> str:
 
 
 # The alt text stops at the next `![`, so an unclosed one is scanned once, not once per image.
+# The destination must end the link as CommonMark reads it (a title, then `)`): in
+# `![x](/Users/me/App Support/x.png)` markdown-it sees text, not an image, and so do we.
 MD_IMAGE = re.compile(
     r"!\[(?:(?!!\[)[^\]\\\n]|\\(?!!\[).)*+\]\(\s*+(?:<([^<>\n]*+)>|((?:[^\s()]|\([^\s()]*+\))++))"
+    r"(?=[ \t]*+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\))?[ \t]*\))"
 )
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -108,9 +110,6 @@ def resolve_image(
     rel = unquote(urlsplit(src).path)
     if not rel or base_dir is None:
         diags.warning(span.line, span.col, f"image {src!r} has no file to point to")
-        return Image(src, None, False, span)
-    if os.path.isabs(rel):
-        diags.error(span.line, span.col, f"image {src!r}: absolute paths are not allowed")
         return Image(src, None, False, span)
     root = (root or base_dir).resolve()
     target = (base_dir / rel).resolve()

@@ -172,8 +172,12 @@ class OutlineBuilder:
             return False
         if not any(self.rules.verdict(c).kind == "category" for c in head.children):
             return False
-        if any(self.rules.is_part(c) for c in head.children):
-            return False  # its parts make it a card of its own
+        first = next(
+            (k for k, c in enumerate(head.children) if self.rules.verdict(c).kind != "part"),
+            len(head.children),
+        )
+        if first:
+            return False  # its parts, before any question, make it a card of its own
         return head.level == 1 or not self.rules.own_answer(
             head, self.heading_translations(head)[1]
         )
@@ -285,19 +289,27 @@ class OutlineBuilder:
             if self.rules.is_part(child):
                 if parts_taken:
                     self.record(child, self.rules.verdict(child))
-                elif self.rules.appendix(child):
-                    self.decide(child, "note", "appendix", "code or a summary with no question"
-                                " above it: kept as a section note")  # fmt: skip
-                    out.notes.extend([*child.body, *self.descendant_blocks(child)])
-                else:
+                elif not self.appendix(child, out):
                     self.emit_card(child, at, out)
                 continue
             self.walk(child, at, out)
+
+    def appendix(self, node: Node, out: Emitted) -> bool:
+        """`## 代码`, `## 总结` with no question above it: a section note, not a card."""
+        assert self.rules is not None
+        if not self.rules.appendix(node):
+            return False
+        self.decide(node, "note", "appendix", "code or a summary that is no question's part:"
+                    " kept as a section note")  # fmt: skip
+        out.notes.extend([*node.body, *self.descendant_blocks(node)])
+        return True
 
     def walk(self, node: Node, at: Place, out: Emitted) -> None:
         """Emit what `node` is."""
         assert self.rules is not None
         verdict = self.rules.verdict(node)
+        if verdict.kind == "part" and self.appendix(node, out):
+            return
         if verdict.kind == "card" or verdict.kind == "part":
             note = self.subheadings_note(node)
             self.record(node, verdict, "" if note.lstrip("; ") in verdict.reason else note)

@@ -229,7 +229,7 @@ def _cites_only(answer: str) -> bool:
     return len(normalize(rest)) <= 20
 
 
-_PATHLIKE = re.compile(r"[\w.\-]*/[\w./\-]*")
+_PATHLIKE = re.compile(r"(?<![\w.\-])[\w.\-]*/[\w./\-]*")  # from a run's start: linear
 
 
 def _asks_only(answer: str) -> bool:
