@@ -46,7 +46,7 @@ def check_fences(tokens: list[Token], lines: list[str], diags: Diagnostics) -> N
             continue  # ended by its container
         col = len(lines[start]) - len(lines[start].lstrip()) + 1
         swallowed = lines[start + 1 : end]
-        if any(_SWALLOWED.match(x) for x in swallowed):
+        if any(_swallows_a_question(x) for x in swallowed):
             diags.error(start + 1, col, f"code block opened with {tok.markup} is never closed")
         else:
             diags.warning(
@@ -54,7 +54,16 @@ def check_fences(tokens: list[Token], lines: list[str], diags: Diagnostics) -> N
             )
 
 
-_SWALLOWED = re.compile(r"^\s{0,3}(#{1,6}\s|\*\*\S|问题[:：]|Q\d*[:：])")
+_SWALLOWED = re.compile(r"^\s{0,3}(#{1,6}\s|问题[:：]|Q\d*[:：])")
+
+
+def _swallows_a_question(line: str) -> bool:
+    """A heading, a `问题：`/`Q:` line or a bold question: what an unclosed fence must not hide
+    (a footer of bold lines, `**作者：…**`, loses nothing)."""
+    if _SWALLOWED.match(line):
+        return True
+    bold = _BOLD_LINE.match(line)
+    return bool(bold) and T.reads_as_question(bold.group(2))
 
 
 def to_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
@@ -468,14 +477,28 @@ def _topic_item(item: Token, lines: list[str], level: int) -> list[Block]:
     return out
 
 
+# `dropout 的做法？[Ans](https://…) (to read)`: a link to the answer after the question.
+_POINTER_AFTER = re.compile(
+    r"\s*\[(?:ans|answer|答案|解答|参考答案|参考|详解|详见|link|链接|here|source)\]\([^()\s]*\)"
+    r"(?:\s*[(（][^()（）]*[)）])*\s*$",
+    re.I,
+)
+
+
 def _question_item(item: Token, first: str, lines: list[str], level: int) -> list[Block]:
     """A list item that asks: a heading one level down, its nested text the answer."""
     s, e = item.map
     label = f"{item.info}. " if item.info else ""
     core, important = T.undecorate(_unbold(first))  # `闭包是什么：🔴`: no colon, no dot
+    pointer = _POINTER_AFTER.search(core)
+    if pointer and pointer.start():
+        core = core[: pointer.start()]
     question = core.rstrip(":： ") + (" ⭐" if important else "")
     out = [Block("heading", s, s + 1, [], level + 1, label + question, origin="list")]
     body = [ln for ln in lines[s + 1 : e]]
+    if pointer and pointer.start():  # the link to the answer is part of the answer
+        indent = next((ln[: len(ln) - len(ln.lstrip())] for ln in body if ln.strip()), "")
+        body = [indent + pointer.group().strip(), "", *body]
     while body and not body[-1].strip():
         body.pop()
     if body:

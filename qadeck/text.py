@@ -70,11 +70,19 @@ def plain(text: str) -> str:
 _Q_LABEL = re.compile(r"(?:Q|Question|问题|问)\s*+\d{0,3}\s*+[.:：、]\s*+\S")
 
 
+# `refers to [如何判断…？](https://…)`: a pointer to someone else's question, asking nothing.
+_POINTS_TO = re.compile(
+    r"\s*(?:\*\*|__)?(?:refers? to|referred to|see|see also|via|from|source|"
+    r"参考|参见|来源|出处|转自|原文)\s*[:：]?\s*\[",
+    re.I,
+)
+
+
 def reads_as_question(text: str) -> bool:
     """The issue-8 rule: ends with ？/?, or starts/ends with a question word."""
     t = undecorate(plain(text))[0].rstrip(" 。.:：!！")
     t = re.sub(r"\$[^$]*\$$", "", t).strip() or t
-    if not t:
+    if not t or _POINTS_TO.match(text):
         return False
     if t.endswith(("?", "？")) or _Q_LABEL.match(t):
         return True
