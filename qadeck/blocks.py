@@ -259,7 +259,12 @@ def _names_a_question(text: str) -> bool:
     if not text.endswith((":", "：")):
         return False
     core = T.split_label(T.undecorate(T.plain(text.rstrip(":：")))[0])[1].strip()
-    return len(core) >= 8 and not core.endswith(("?", "？")) and T.reads_as_question(core)
+    if len(core) < 8 or core.endswith(("?", "？")) or _LEANS.match(core):
+        return False  # `为什么用正弦函数：` asks about the text above it
+    return T.reads_as_question(core)
+
+
+_LEANS = re.compile(r"(为什么|为何|如何|怎么|怎样|什么|why|how|what)", re.I)
 
 
 def _follow_up(line: str) -> bool:
@@ -485,9 +490,18 @@ _POINTER_AFTER = re.compile(
 )
 
 
+# `(paper to read!!)`, `(to be concluded)`, `(待补充)`, `(?)`: the author's note to self.
+_SELF_NOTE = re.compile(
+    r"\s*[(（](?:[^()（）]*(?<![a-z])(?:to read|to do|todo|to be [a-z]+|tbd|wip)(?![a-z])[^()（）]*"
+    r"|待[^()（）]*|[?？])[)）][!！\s]*$",
+    re.I,
+)
+
+
 def _question_item(item: Token, first: str, lines: list[str], level: int) -> list[Block]:
     """A list item that asks: a heading one level down, its nested text the answer."""
     s, e = item.map
+    first = _SELF_NOTE.sub("", first)
     label = f"{item.info}. " if item.info else ""
     core, important = T.undecorate(_unbold(first))  # `闭包是什么：🔴`: no colon, no dot
     pointer = _POINTER_AFTER.search(core)

@@ -30,7 +30,7 @@ from .blocks import Block, Node, has_content
 _NOT_A_TOPIC = re.compile(
     r"^(参考(资料|文献|链接|阅读|文章|博客)?|相关(链接|资料|阅读|文章)|延伸阅读|扩展阅读|推荐阅读|"
     r"学习资料|学习资源|资料|资源|推荐书籍|书籍推荐|目录|致谢|鸣谢|微信公众号|公众号|关注我|联系我|"
-    r"联系方式|交流群|读者群|赞赏|打赏|广告|版权声明|转载声明|声明|更新日志|更新记录|"
+    r"联系方式|交流群|读者群|赞赏|打赏|广告|版权声明|转载声明|声明|更新日志|更新记录|标签|tags|"
     r"前言|引言|写在前面|写在最前面|序言|开篇|导读|简单介绍|简要介绍|preface|foreword|"
     r"additional talking points|talking points|additional topics|further topics|延伸话题|"
     r"references?|further reading|reading list|see also|links|useful links|resources|"
@@ -57,7 +57,9 @@ _PART = re.compile(
     r"应用|应用场景|使用场景|适用场景|场景|用法|使用|使用方法|步骤|流程|过程|原理|"
     r"注意|注意事项|总结|小结|备注|说明|补充|扩展|拓展|延伸|相关题目|类似题目|相似题目|"
     r"结论|一句话结论|核心|核心机制|核心思想|关键点|要点|必答点|加分点|常见误答|易错点|误区|追问|"
-    r"标准答案|答题要点|答题思路|面试回答|回答要点|一句话答案|一句话回答|一句话总结|总结一句话|详细展开|详解|"
+    r"标准答案|答题要点|答题思路|面试回答|回答要点|一句话答案|一句话回答|一句话总结|总结一句话|"
+    r"背诵版|最终背诵版|速记版|key takeaways|takeaways|key points|summary\W+key points|"
+    r"详细展开|详解|"
     r"详细解释|展开|面试表达|问题背景|背景|问题解答|拓展|推导|二维推导|动机|自检|小实验与自检|"
     r"从问题出发|常见追问|面试常见追问|高频追问|关键问题|面试速查|速查|"
     r"区别|联系|区别与联系|区别和联系|异同|对比|比较|作用|解释|概念介绍|基本概念|"
@@ -106,7 +108,8 @@ _ASIDE = re.compile(
     re.I,
 )
 _APPENDIX = re.compile(
-    r"^(代码|代码实现|参考代码|源码|实现|总结|小结|code|sample code|implementation|summary)"
+    r"^(代码|代码实现|参考代码|源码|实现|总结|小结|总结一句话|背诵版|最终背诵版|速记版|"
+    r"code|sample code|implementation|summary|(key )?takeaways|key points|summary\W+key points)"
     r"\s*[:：]?$",
     re.I,
 )
@@ -211,7 +214,8 @@ class Classifier:
     def appendix(self, node: Node) -> bool:
         """`## 代码`, `## Summary` under a chapter: no question above it for it to answer, and
         no topic a card could ask about (`代码` alone says nothing)."""
-        return bool(_APPENDIX.match(_bare_title(node))) and not self.question_below(node)
+        title = _QUALIFIER.sub("", _bare_title(node))  # `Key Takeaways (Interview Summary)`
+        return bool(_APPENDIX.match(title)) and not self.question_below(node)
 
     def among_parts(self, node: Node, parent: Node) -> bool:
         """A heading that is not a question, beside mostly part headings, is a part too
