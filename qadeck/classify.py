@@ -54,7 +54,7 @@ _PART = re.compile(
     r"代码|代码实现|实现|源码|参考代码|其他语言版本|其他语言|多语言版本|代码版本|"
     r"复杂度|复杂度分析|时间复杂度|空间复杂度|"
     r"简介|概述|介绍|定义|概念|特点|特性|优点|缺点|优缺点|优势|劣势|不足|局限|局限性|"
-    r"应用|应用场景|使用场景|适用场景|场景|用法|使用|使用方法|步骤|流程|过程|原理|"
+    r"应用|应用场景|使用场景|适用场景|场景|用途|用法|使用|使用方法|步骤|流程|过程|原理|"
     r"注意|注意事项|总结|小结|备注|说明|补充|扩展|拓展|延伸|相关题目|类似题目|相似题目|"
     r"结论|一句话结论|核心|核心机制|核心思想|关键点|要点|必答点|加分点|常见误答|易错点|误区|追问|"
     r"标准答案|答题要点|答题思路|面试回答|回答要点|一句话答案|一句话回答|一句话总结|总结一句话|"
@@ -219,13 +219,14 @@ class Classifier:
 
     def among_parts(self, node: Node, parent: Node) -> bool:
         """A heading that is not a question, beside mostly part headings, is a part too
-        (`其他语言版本`'s `Java`, `Python`, … `TypeScript`)."""
+        (`其他语言版本`'s `Java`, `Python`, … `TypeScript`). One sibling is no run: `01. 概述`
+        beside `02. 结构推导` says nothing about the second."""
         share = self._part_share.get(id(parent))
         if share is None:
             siblings = parent.children
             share = sum(1 for s in siblings if self.part_word(s)) / max(len(siblings), 1)
             self._part_share[id(parent)] = share
-        return share >= 0.5 and not is_question(node)
+        return share >= 0.5 and len(parent.children) >= 3 and not is_question(node)
 
     def asks(self, node: Node) -> bool:
         """Reads as a question, or is numbered in a run of numbered sibling headings that
