@@ -467,18 +467,13 @@ def _topic_item(item: Token, lines: list[str], level: int) -> list[Block]:
     s, e = item.map
     body = lines[s:e]
     first = body[0].lstrip()[len(item.info) + 1 :].strip()
-    head, _, rest = (
-        first.replace("：", ":", 1).partition(":") if _COLON.search(first) else (first, "", "")
-    )
-    head = head.strip()
-    out = [Block("heading", s, s + 1, [], level + 1, f"{item.info}. {head}", origin="outline")]
-    text = [rest.strip()] if rest.strip() else []
-    text += body[1:]
-    while text and not text[-1].strip():
-        text.pop()
-    if text:
-        indent = min(len(ln) - len(ln.lstrip()) for ln in text if ln.strip())
-        out.append(Block("paragraph", s, e, [], raw="\n".join(ln[indent:] for ln in text)))
+    head, rest = (_COLON.split(first, maxsplit=1) + [""])[:2]
+    out = [
+        Block("heading", s, s + 1, [], level + 1, f"{item.info}. {head.strip()}", origin="outline")
+    ]
+    raw = _dedented(([rest.strip()] if rest.strip() else []) + body[1:])
+    if raw:
+        out.append(Block("paragraph", s, e, [], raw=raw))
     return out
 
 
@@ -509,17 +504,24 @@ def _question_item(item: Token, first: str, lines: list[str], level: int) -> lis
         core = core[: pointer.start()]
     question = core.rstrip(":： ") + (" ⭐" if important else "")
     out = [Block("heading", s, s + 1, [], level + 1, label + question, origin="list")]
-    body = [ln for ln in lines[s + 1 : e]]
+    body = lines[s + 1 : e]
     if pointer and pointer.start():  # the link to the answer is part of the answer
         indent = next((ln[: len(ln) - len(ln.lstrip())] for ln in body if ln.strip()), "")
         body = [indent + pointer.group().strip(), "", *body]
-    while body and not body[-1].strip():
-        body.pop()
-    if body:
-        indent = min(len(ln) - len(ln.lstrip()) for ln in body if ln.strip())
-        raw = "\n".join(ln[indent:] for ln in body)
+    raw = _dedented(body)
+    if raw:
         out.append(Block("paragraph", s + 1, e, [], raw=raw))
     return out
+
+
+def _dedented(body: list[str]) -> str:
+    """An item's answer lines without their shared indentation and trailing blank lines."""
+    while body and not body[-1].strip():
+        body = body[:-1]
+    if not body:
+        return ""
+    indent = min(len(ln) - len(ln.lstrip()) for ln in body if ln.strip())
+    return "\n".join(ln[indent:] for ln in body)
 
 
 # `**为什么要左 padding？** 生成从最右续写……`: a bold question and its answer on one line.

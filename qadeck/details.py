@@ -114,9 +114,7 @@ def unwrap_details(
         inside = _until(lines, b.start, 0, end_line, close)
         if inside:
             inner.append(Block("paragraph", b.start, end_line + 1, [], raw=inside))
-        after = _after(lines, close, b.end)
-        if after:
-            tail = Block("paragraph", end_line, b.end, [], raw=after)
+        tail = _outside(lines, close, end_line, b.end)
         break
     if (
         close is not None
@@ -125,18 +123,14 @@ def unwrap_details(
         and blocks[j].tokens
         and blocks[j].tokens[0].type == "html_block"
     ):  # `</details>` on a line of its own after the body: the wrapper's end, not text
-        after = _after(lines, close, blocks[j].end)
-        if after:
-            tail = Block("paragraph", end_line, blocks[j].end, [], raw=after)
+        tail = _outside(lines, close, end_line, blocks[j].end)
         j += 1
     if close is None:  # never closed: it folds the rest of this heading's text
         while j < len(blocks) and blocks[j].kind != "heading":
             inner.append(blocks[j])
             j += 1
     elif close[0] < holder.end:  # closed inside the opening block: what follows is outside
-        after = _after(lines, close, holder.end)
-        if after:
-            tail = Block("paragraph", close[0], holder.end, [], raw=after)
+        tail = _outside(lines, close, close[0], holder.end)
     follow_up = in_question and answered and _follow_up(head, inner, lines, first.start)
     out = _shape(head, first, inner, lines, level, in_question and not follow_up, depth)
     return [*out, *([tail] if tail else [])], j
@@ -286,6 +280,12 @@ def _until(
             break
         parts.append(s[start:])
     return _dedent(_EDGE_TAGS.sub("", "\n".join(parts)))
+
+
+def _outside(lines: list[str], close: tuple[int, int, int], start: int, stop: int) -> Block | None:
+    """What follows `</details>` up to line `stop`, as a paragraph of its own (or None)."""
+    after = _after(lines, close, stop)
+    return Block("paragraph", start, stop, [], raw=after) if after else None
 
 
 def _after(lines: list[str], close: tuple[int, int, int], stop: int) -> str:

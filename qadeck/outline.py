@@ -172,11 +172,7 @@ class OutlineBuilder:
             return False
         if not any(self.rules.verdict(c).kind == "category" for c in head.children):
             return False
-        first = next(
-            (k for k, c in enumerate(head.children) if self.rules.verdict(c).kind != "part"),
-            len(head.children),
-        )
-        if first:
+        if self.rules.is_part(head.children[0]):
             return False  # its parts, before any question, make it a card of its own
         return head.level == 1 or not self.rules.own_answer(
             head, self.heading_translations(head)[1]
