@@ -13,6 +13,7 @@ from markdown_it.token import Token
 
 from . import text as T
 from .details import split_at_details, unwrap_details
+from .dialect import callout_parts
 from .errors import Diagnostics
 from .nodes import Block, Node
 
@@ -68,6 +69,10 @@ def _swallows_a_question(line: str) -> bool:
 
 def to_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
     """Group level-0 tokens into blocks with their line ranges."""
+    return _promote_questions(_drop_toc(_group(tokens, lines), lines), lines)
+
+
+def _group(tokens: list[Token], lines: list[str]) -> list[Block]:
     out: list[Block] = []
     i = 0
     while i < len(tokens):
@@ -86,11 +91,10 @@ def to_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
             out.append(Block("heading", start, end, group, int(tok.tag[1]), group[1].content))
         elif tok.type == "hr":
             out.append(Block("hr", start, end, group))
-        elif tok.type == "container_lang_open":
+        elif tok.type in ("container_lang_open", "container_callout_open"):
             closed = end < len(lines) and re.fullmatch(r"\s*:{3,}\s*", lines[end]) is not None
-            out.append(
-                Block("container", start, end + (1 if closed else 0), group, 0, tok.info, closed)
-            )
+            kind = "container" if tok.type == "container_lang_open" else "callout"
+            out.append(Block(kind, start, end + (1 if closed else 0), group, 0, tok.info, closed))
         elif tok.type == "paragraph_open":
             out.extend(
                 _unspaced_heading(Block("paragraph", start, end, group, text=group[1].content))
@@ -100,7 +104,7 @@ def to_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
         else:
             out.append(Block("other", start, end, group))
         i = j + 1
-    return _promote_questions(_drop_toc(out, lines), lines)
+    return out
 
 
 # `###LR`: a heading without the space CommonMark wants (older editors took it); two hashes
@@ -162,6 +166,16 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             chain, number = None, int(label) if label.isdigit() else None
             out.append(b)
             continue
+        if b.kind == "callout":
+            shape, inner = _callout(b, lines, level, in_question)
+            if shape == "question":
+                out.extend(inner)
+            elif shape == "open":
+                blocks[i:i] = inner
+            else:
+                out.append(Block("other", b.start, b.end, b.tokens))
+                answered = answered or in_question
+            continue
         if in_question and number is not None and _next_question(b, number):
             # `### 7、…？` answered, then `8、…？` alone on its line: the author dropped the `###`
             out.append(Block("heading", b.start, b.start + 1, [], level, b.text.strip(),
@@ -197,6 +211,29 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             members = bool(_SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
             out.extend(_promote_list(b, lines, level, members) or [b])
     return out
+
+
+# `::: tip 面试要点：为什么…？`: a label, then the question the callout answers.
+_CALLOUT_LABEL = re.compile(r"^[^:：?？]{1,12}[:：]\s*(?=\S)")
+
+
+def _callout(b: Block, lines: list[str], level: int, in_question: bool) -> tuple[str, list[Block]]:
+    """What a callout (`::: tip 标题` … `:::`) stands for, and the blocks that replace it:
+
+    - "question": its title asks (`::: tip 面试要点：为什么…？`) and its body answers: a
+      question one level below the current heading (a follow-up card inside an answer);
+    - "open": outside an answer, it boxes questions (`::: tip 面试高频问题` over `**Q: …**`
+      lines, a list of questions): its lines go and what it holds is read as if unboxed;
+    - "box": anything else is an aside of the text around it, shown as a box."""
+    inner = _group(b.tokens[1:-1] if b.closed else b.tokens[1:], lines)
+    title = T.undecorate(callout_parts(b.text)[1])[0]
+    core = _CALLOUT_LABEL.sub("", title, count=1)
+    if T.reads_as_question(core) and len(core.rstrip("?？ ")) >= 5 and has_content(inner):
+        head = Block("heading", b.start, b.start + 1, [], level + 1, core, origin="callout")
+        return "question", [head, *inner]
+    if not in_question and any(x.kind == "heading" for x in _promote_questions(list(inner), lines)):
+        return "open", inner
+    return "box", []
 
 
 # `## Three Pillars of Observability`, `## Redis 的优点`: its list's bold items are the

@@ -45,6 +45,11 @@ _NUMBERED = re.compile(
 )
 
 
+def is_fold_label(text: str) -> bool:
+    """`展开`, `点击查看答案`, `Show answer`: a label that only says "open me"."""
+    return _FOLD.fullmatch(text.strip()) is not None
+
+
 def split_at_details(blocks: list[Block], lines: list[str]) -> list[Block]:
     """An HTML block holding several `<details>` (no blank line between them) is cut where
     each one opens, so each is unwrapped on its own."""

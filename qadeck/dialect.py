@@ -1,6 +1,7 @@
 """The Markdown dialect of notes: one markdown-it configuration for the parser and every
 renderer (CommonMark, tables, strikethrough, `$…$`/`$$…$$` math, `::: lang` translation
-blocks, front matter at the top only), and the language codes a `::: lang` block takes."""
+blocks, VuePress/VitePress/Docusaurus callouts `::: tip 标题` … `:::`, front matter at the top
+only), and the language codes a `::: lang` block takes."""
 
 from __future__ import annotations
 
@@ -14,10 +15,36 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 LANG_CODES = ("en", "zh", "ja", "ko", "fr", "de", "es", "ru", "pt", "it", "vi")
 LANG_INFO = re.compile(r"^\s*(" + "|".join(LANG_CODES) + r")(?:-[A-Za-z]{2,4})?(\s|$)")
+# The callout kinds of VuePress, VitePress and Docusaurus (`::: tip 标题`, `:::warning`): notes
+# written for a docs site box their asides this way, and the site renders them as boxes.
+CALLOUT_KINDS = ("tip", "info", "note", "warning", "danger", "caution", "important", "details")
+CALLOUT_INFO = re.compile(r"^\s*(" + "|".join(CALLOUT_KINDS) + r")(?=[\s\[]|$)")
+
+
+def container_kind(params: str) -> str | None:
+    """Which container a `:::` line opens: "lang", "callout" or none."""
+    if LANG_INFO.match(params):
+        return "lang"
+    return "callout" if CALLOUT_INFO.match(params) else None
+
+
+def callout_parts(params: str) -> tuple[str, str]:
+    """(kind, title) of a callout's opening line: `tip 面试要点` and Docusaurus's
+    `tip[面试要点]` give ("tip", "面试要点")."""
+    m = CALLOUT_INFO.match(params)
+    kind = m.group(1) if m else ""
+    title = params[m.end() :].strip() if m else params.strip()
+    if title.startswith("[") and title.endswith("]"):
+        title = title[1:-1].strip()
+    return kind, title
 
 
 def _validate_lang(params: str, *args) -> bool:
     return bool(LANG_INFO.match(params))
+
+
+def _validate_callout(params: str, *args) -> bool:
+    return bool(CALLOUT_INFO.match(params))
 
 
 def _configured(front_matter: bool) -> MarkdownIt:
@@ -36,6 +63,7 @@ def _configured(front_matter: bool) -> MarkdownIt:
             "front_matter", top_only, {"alt": ["paragraph", "reference", "blockquote", "list"]}
         )
     md.use(container_plugin, name="lang", validate=_validate_lang)
+    md.use(container_plugin, name="callout", validate=_validate_callout)
     md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
     md.inline.ruler.at("math_inline", _not_money(md.inline.ruler.__rules__))
     return md

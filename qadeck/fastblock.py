@@ -4,8 +4,8 @@
 parser finds them ten times faster than markdown-it-py, but lacks our three plugins, so:
 
 - front matter is found here, by the plugin's own rule, and blanked out;
-- a line that would open or close a `::: en` container becomes `***`: a thematic break ends
-  paragraphs, lists and quotes exactly where the container plugin does;
+- a line that would open or close a `::: en` or `::: tip` container becomes `***`: a thematic
+  break ends paragraphs, lists and quotes exactly where the container plugin does;
 - the lines of a `$$` math block become indented code: like the math plugin's block, it
   interrupts nothing and starts only where a block may start;
 - the tokens are rebuilt with the containers and math blocks put back.
@@ -23,7 +23,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
-from .dialect import LANG_INFO
+from .dialect import container_kind
 from .scan import too_deep
 
 _BLOCK_RULES = [
@@ -145,14 +145,14 @@ def _mask(
         if "\t" in line[:4] and (":::" in line or "$$" in line):
             raise _Unsure
         m = _OPENER.fullmatch(line)
-        if m and LANG_INFO.match(m.group(2)):
+        if m and container_kind(m.group(2)):
             end = i + 1
             while end < n:
                 c = _CLOSER.fullmatch(lines[end])
                 if c and len(c.group(1)) >= len(m.group(1)):
                     break
                 inner = _OPENER.fullmatch(lines[end])
-                if inner and LANG_INFO.match(inner.group(2)):
+                if inner and container_kind(inner.group(2)):
                     raise _Unsure  # nested containers
                 end += 1
             marks[i] = ("open", end, m.group(1) + m.group(2))
@@ -182,6 +182,10 @@ def _mask(
                 continue
         i += 1
     return masked, marks
+
+
+def _closer(opener: BlockToken) -> str:
+    return opener.type.replace("_open", "_close")
 
 
 def line_count(lines: list[str]) -> int:
@@ -320,7 +324,7 @@ class _Builder:
                 md.tree("\n".join(self.masked[a:b])).children, container, seen
             )
         if container is not None:
-            out.append(BlockToken("container_lang_close", "div", -1, markup=":::"))
+            out.append(BlockToken(_closer(container), "div", -1, markup=":::"))
         if seen != set(self.marks):
             raise _Unsure
         return out
@@ -350,16 +354,16 @@ class _Builder:
                     raise _Unsure
                 if idx and nodes[idx - 1].name == "table" and self.span(nodes[idx - 1])[1] == start:
                     raise _Unsure
-                container = BlockToken(
-                    "container_lang_open", "div", 1, map=[start, mend], markup=":::"
-                )
-                container.info = info.lstrip(":")
+                params = info.lstrip(":")
+                typ = f"container_{container_kind(params)}_open"
+                container = BlockToken(typ, "div", 1, map=[start, mend], markup=":::")
+                container.info = params
                 out.append(container)
                 self.limit = mend
             else:  # close
                 if node.name != "hr" or container is None:
                     raise _Unsure
-                out.append(BlockToken("container_lang_close", "div", -1, markup=":::"))
+                out.append(BlockToken(_closer(container), "div", -1, markup=":::"))
                 container = None
                 self.limit = line_count(self.lines)
         return container

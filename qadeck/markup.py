@@ -16,7 +16,8 @@ from urllib.parse import unquote
 from markdown_it.common.utils import unescapeAll
 from markdown_it.renderer import RendererHTML
 
-from .dialect import make_parser
+from .details import is_fold_label
+from .dialect import callout_parts, make_parser
 from .fastrender import fast_render
 from .highlight import highlight
 from .htmlstore import HtmlStore
@@ -84,6 +85,16 @@ class _Renderer(RendererHTML):
 
     def container_lang_close(self, tokens, idx, options, env) -> str:
         return "</div>\n"
+
+    def container_callout_open(self, tokens, idx, options, env) -> str:
+        """`::: warning 注意` as a box with its title; a fold's label (`::: details 点击查看`)
+        is no title."""
+        kind, title = callout_parts(tokens[idx].info)
+        head = "" if not title or is_fold_label(title) else title
+        top = f'<p class="callout-title">{html.escape(head)}</p>\n' if head else ""
+        return f'<div class="callout callout-{kind}">\n{top}'
+
+    container_callout_close = container_lang_close
 
     def front_matter(self, tokens, idx, options, env) -> str:
         return ""

@@ -31,7 +31,7 @@ LINES = [
     "- item", "  - nested", "    - deep", "* star", "1. one", "2) two", "10. ten", "   3. three",
     "  continuation", "    indented code", "\tTab", "- \tx", "> quote", ">> qq", "> - qlist",
     "```", "```py", "~~~", "````", "  ```", "::: en Q?", ":::", "::::", "::: zh", "::: warning",
-    "  ::: en X", ":::en", "::: en", "$$", "$$ x $$", "$$x", "  $$", "$$ a $$ b", "x $$", "$$ (1)",
+    "  ::: en X", ":::en", "::: en", "::: tip 标题", ":::details", "::: danger[T]", "$$", "$$ x $$", "$$x", "  $$", "$$ a $$ b", "x $$", "$$ (1)",
     "| a | b |", "|---|---|", "| 1 | 2 |", "a | b", "--- | ---", "---", "***", "___", "===",
     "- - -", "<div>", "</div>", "<!-- c -->", "<!--", "-->", "<pre>", "</pre>", "<span>x</span>",
     "[a]: http://x", "[toc]", "...", "title: x", "\\", "  ", " - a", "+ plus", "-", "1.", "*",
@@ -42,7 +42,7 @@ NOTE_LINES = [
     "", "", "", "## 一、章节", "### 1. 什么是RL？", "#### 1.1 PPO 是什么？", "**题目：**", "正文，说明。",
     "- **要素**：说明", "  - 子项", "1. 第一步", "2. 第二步", "| 维度 | 值 |", "|---|---|", "| a | b |",
     "```python", "x = 1", "```", "::: en What is RL?", "An answer.", ":::", "$$", "J(\\theta)", "$$",
-    "> 引用", "---", "公式 $r_t$ 与 `code`。",
+    "::: tip 面试要点", "::: warning", "> 引用", "---", "公式 $r_t$ 与 `code`。",
 ]  # fmt: skip
 
 
@@ -62,7 +62,7 @@ def project(tokens) -> list[tuple]:
             row += (t.content,)
         elif t.type == "inline":
             row += ("\n".join(x.strip().lstrip("> ").strip() for x in t.content.split("\n")),)
-        if t.type in ("list_item_open", "container_lang_open"):
+        if t.type in ("list_item_open", "container_lang_open", "container_callout_open"):
             row += (t.info,)
         if t.type == "fence" or t.type.endswith("list_open"):
             row += (t.markup,)

@@ -128,3 +128,23 @@ def test_rendered_html_is_kept_between_builds(tmp_path, monkeypatch):
     (store,) = cache_dir(out).glob("html-*.json")
     store.write_text("{damaged", encoding="utf-8")
     assert "B2" in build()  # a damaged store is ignored
+
+
+def test_callouts_render_as_boxes_in_every_output():
+    """`::: tip 标题` … `:::` (VuePress, VitePress, Docusaurus) is a titled box, never text;
+    the title is text (no HTML from a source runs); a fold's label is no title; an unclosed
+    callout ends with the answer."""
+    src = (
+        "前文。\n\n::: warning 注意 <b onclick=x>\n别关 **时间戳**。\n:::\n\n"
+        "::: details 点击查看\n折叠内容\n:::\n\n:::tip[Docusaurus 标题]\n内容\n:::\n\n::: info\n未闭合"
+    )
+    out = markup.render_markdown(src)
+    assert ":::" not in out
+    assert '<div class="callout callout-warning">' in out
+    assert '<p class="callout-title">注意 &lt;b onclick=x&gt;</p>' in out
+    assert "<strong>时间戳</strong>" in out
+    assert '<div class="callout callout-details">\n<p>折叠内容</p>' in out
+    assert '<p class="callout-title">Docusaurus 标题</p>' in out
+    assert out.rstrip().endswith('<div class="callout callout-info">\n<p>未闭合</p>\n</div>')
+    for css in ("anki/card.css", "html/page.css", "pdf/sheet.css"):
+        assert ".callout " in (ROOT / "templates" / css).read_text(encoding="utf-8"), css
