@@ -193,9 +193,22 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         if in_question and answered and _bold_follow_up(b, blocks[i] if i < len(blocks) else None):
             out.extend(_promote_paragraph(b, level))
             continue
+        if in_question or b.kind == "other":
+            after = blocks[i] if i < len(blocks) else None
+            asked = _follow_up_list(b, after, lines, level, answered and in_question)
+            if asked is not None:
+                out.extend(asked)
+                i += b.kind == "paragraph"  # the label's list is taken too
+                continue
         answered = answered or (in_question and has_content([b]))
         if in_question or b.kind not in ("paragraph", "other"):
             out.append(b)
+            continue
+        if b.kind == "paragraph" and (ask := _prompt_of(b, out[-1] if out else None, title)):
+            out[-1].text = f"{out[-1].text.rstrip()} {ask}"  # the prompt joins its situation
+            in_question = True  # what follows answers it
+            if b.end > b.start + 1:
+                out.append(Block("paragraph", b.start + 1, b.end, b.tokens))
             continue
         if b.kind == "paragraph":
             label = T.split_label(b.text.split("\n", 1)[0])[0]
@@ -287,6 +300,63 @@ def _bold_follow_up(b: Block, after: Block | None) -> bool:
         return False
     core = T.split_label(T.undecorate(T.plain(inner))[0])[1]
     return len(core) >= 8 and _bold_question(inner)
+
+
+# `**追问点**：`, `追问：`, `Follow-up questions:`: what comes below asks further.
+_FOLLOW_UP_LABEL = re.compile(
+    r"\s*(?:\*\*|__)?\s*(追问点?|追问问题|可能的追问|常见追问|面试追问|延伸问题|延伸追问|"
+    r"follow[- ]?ups?(?: questions)?)\s*(?:\*\*|__)?\s*[:：]?\s*(?:\*\*|__)?\s*",
+    re.I,
+)
+
+
+def _follow_up_list(
+    b: Block, after: Block | None, lines: list[str], level: int, answered: bool
+) -> list[Block] | None:
+    """In an answer, a list of follow-up questions under a label (`- **追问点**：` over
+    `- 为什么…？（答：…）`, or the label as a paragraph over the list): a follow-up card
+    each, when every one asks and carries its answer; the answer before it stays."""
+    if b.kind == "paragraph":
+        if not answered or not _FOLLOW_UP_LABEL.fullmatch(b.text.strip()) or after is None:
+            return None
+        if after.kind != "other" or not after.tokens:
+            return None
+        return _promote_list(after, lines, level, answered_only=True)
+    if b.kind != "other" or not b.tokens or b.tokens[0].type not in _LISTS:
+        return None
+    spans = _item_spans(b.tokens)
+    if not spans:
+        return None
+    i, j = spans[-1]
+    inline = next((t for t in b.tokens[i:j] if t.type == "inline"), None)
+    if inline is None or not _FOLLOW_UP_LABEL.fullmatch(inline.content.split("\n", 1)[0]):
+        return None
+    base = b.tokens[0].level
+    k = next(
+        (k for k in range(i, j) if b.tokens[k].type in _LISTS and b.tokens[k].level == base + 2),
+        None,
+    )
+    if k is None or b.tokens[k].map is None:
+        return None
+    depth, z = 0, k
+    for z in range(k, j):
+        depth += b.tokens[z].nesting
+        if depth == 0:
+            break
+    start, end = b.tokens[k].map
+    asked = _promote_list(
+        Block("other", start, end, b.tokens[k : z + 1]), lines, level, answered_only=True
+    )
+    if asked is None:
+        return None
+    item_start = b.tokens[i].map[0] if b.tokens[i].map else start
+    if not answered and item_start == b.start:
+        return None
+    before = [Block("other", b.start, item_start, b.tokens)] if item_start > b.start else []
+    return [*before, *asked]
+
+
+_LISTS = ("bullet_list_open", "ordered_list_open")
 
 
 def _names_a_question(text: str) -> bool:
@@ -384,6 +454,29 @@ def _promote_paragraph(
     return [head, *rest]
 
 
+# A heading that states a situation: a sentence, or a scenario's label.
+_SITUATION = re.compile(r"[.。]$|^(scenario|case|situation|场景|情景|案例)\s*\d*\s*[:：.]", re.I)
+_PROMPT_WORDS = 4  # `How do you decide?`; a CJK prompt has at most twice as many characters
+
+
+def _prompt_of(b: Block, above: Block | None, title: str) -> str:
+    """A short bold question right under a heading that states a situation (`### Scenario 1:
+    Accuracy dropped 10% overnight.` + `**How do you investigate?**`) asks about that
+    situation, and cannot stand alone: it is returned, to join the heading's question."""
+    if above is None or above.kind != "heading" or not above.tokens or b.start - above.end > 1:
+        return ""
+    if not _SITUATION.search(T.plain(title).strip()):
+        return ""
+    bold = _BOLD_LINE.match(b.text.split("\n", 1)[0].strip())
+    if not bold or not bold.group(2).rstrip().endswith(("?", "？")):
+        return ""
+    ask = T.plain(bold.group(2)).strip()
+    short = (
+        len(ask.split()) <= _PROMPT_WORDS if ask.isascii() else len(ask) <= 2 * _PROMPT_WORDS + 1
+    )
+    return ask if short else ""
+
+
 def _bold_question(text: str) -> bool:
     """A bold line asks when it reads as a question and is not an emphasised sentence (one
     that ends with `！`/`。`, or runs long without a question mark), or when it carries the
@@ -431,10 +524,11 @@ def _strip_closing_bold(text: str) -> str:
 
 
 def _promote_list(
-    b: Block, lines: list[str], level: int, members: bool = False
+    b: Block, lines: list[str], level: int, members: bool = False, answered_only: bool = False
 ) -> list[Block] | None:
     """A list of questions → pseudo-headings; `members`: its bold items name a set's members
-    (the heading or the text before it says so), so bold alone asks nothing."""
+    (the heading or the text before it says so), so bold alone asks nothing; `answered_only`:
+    only when every item asks and carries its answer (follow-ups inside an answer)."""
     if b.tokens[0].type not in ("bullet_list_open", "ordered_list_open"):
         return None
     base = b.tokens[0].level
@@ -450,9 +544,11 @@ def _promote_list(
         answered += len(inner) > 1 or (inline is not None and "\n" in inline.content)
     # Most items ask (a bold item names a question too), and some carry their answer nested;
     # a lone item that asks has its answer below the list (`1. **What is X?**` + text).
-    arrows = [_ARROW_QA.match(T.plain(t)) for t in firsts]
-    if len(items) >= 2 and all(arrows):
+    arrows = [_ARROW_QA.match(T.plain(t)) or _PAREN_QA.match(T.plain(t)) for t in firsts]
+    if len(items) >= (1 if answered_only else 2) and all(arrows):
         return _inline_items(b, lines, level, items, [_Arrow(m) for m in arrows])
+    if answered_only and not (answered == asking == len(items)):
+        return None
     inline_qa = [_INLINE_QA.match(t) for t in firsts]
     if len(items) >= 2 and all(m and _bold_question(m.group(2)) for m in inline_qa):
         return _inline_items(b, lines, level, items, inline_qa)
@@ -564,6 +660,12 @@ def _dedented(body: list[str]) -> str:
 # `**为什么要左 padding？** 生成从最右续写……`: a bold question and its answer on one line.
 # `如果 defer 和 return 都有逻辑，谁先执行？→ return 的赋值先执行……`: question, arrow, answer.
 _ARROW_QA = re.compile(r"^\s*[\"“]?([^\n]{4,200}?[?？])[\"”]?\s*(?:→|->|=>|⇒)\s*(\S.*)$")
+# `为什么…？（答：…）`, `Why …? (A: …)`: a question with its answer in brackets after it.
+_PAREN_QA = re.compile(
+    r"^\s*[\"“]?([^\n]{4,200}?[?？])[\"”]?\s*[（(]\s*(?:答案?|解答|回答|A|Ans|Answer)\s*[:：]\s*"
+    r"(\S.*?)\s*[)）]?\s*$",
+    re.I,
+)
 _INLINE_QA = re.compile(r"^\s*(\*\*|__)(?!\s)([^*_\n]{2,200}?)\1\s*[:：]?\s*(\S.*)$")
 
 

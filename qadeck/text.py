@@ -40,6 +40,10 @@ _EN_QUESTION = re.compile(
 _STRIP_MD = re.compile(r"(\*\*|__|\*|`|~~)")
 
 
+# `10 · 场景题`, `3 | Trees`, `2 — 基础`: a separator between the number and the title.
+_SEPARATOR = re.compile(r"^[·•|—–-]\s+")
+
+
 @lru_cache(maxsize=1 << 16)
 def split_label(text: str) -> tuple[str, str]:
     """Split `2.1 具体介绍…` into (`2.1`, `具体介绍…`); no label gives ("", text)."""
@@ -47,7 +51,7 @@ def split_label(text: str) -> tuple[str, str]:
     for pattern in _LABEL_RES:
         m = pattern.match(stripped)
         if m:
-            rest = undecorate(stripped[m.end() :])[0]
+            rest = undecorate(_SEPARATOR.sub("", stripped[m.end() :]))[0]
             if rest:
                 label = m.group(1).replace(" ", "")
                 label = "" if label in ("问题", "问", "题目") else label
@@ -130,7 +134,15 @@ def tag_part(text: str) -> str:
 # Emoji, stars and other pictographs before or after a question are decoration, not words;
 # a star (or a fire, an exclamation mark) is the common "important" mark.
 _IMPORTANT_MARKS = frozenset("⭐🌟★☆🔥❗❕‼")
-_IMPORTANT_WORDS = re.compile(r"[【\[（(]\s*(重要|重点|高频|必考|必会|important)\s*[】\]）)]", re.I)
+_IMPORTANT_WORDS = re.compile(
+    r"[【\[（(]\s*(重要|重点|高频|必考|必会|important)\s*[】\]）)]|\bstars?\s*[:：]\s*\d\b", re.I
+)
+# `【基础】`, `[Hard]`: a difficulty or kind of question, not its words.
+_LEVEL_WORDS = re.compile(
+    r"[【\[]\s*(基础|进阶|实战|初级|中级|高级|简单|中等|困难|容易|较难|easy|medium|hard|basic|"
+    r"advanced)\s*[】\]]",
+    re.I,
+)
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f\u20e3")
 
 
@@ -162,6 +174,9 @@ def undecorate(text: str) -> tuple[str, bool]:
         m = _IMPORTANT_WORDS.match(t) or _IMPORTANT_WORDS.search(t, max(0, len(t) - 12))
         if m and (m.start() == 0 or m.end() == len(t)):
             important = True
+            t = (t[: m.start()] + t[m.end() :]).strip()
+        m = _LEVEL_WORDS.match(t) or _LEVEL_WORDS.search(t, max(0, len(t) - 12))
+        if m and (m.start() == 0 or m.end() == len(t)):
             t = (t[: m.start()] + t[m.end() :]).strip()
         i, j = 0, len(t)
         while i < j and (_decorative(t[i]) or t[i].isspace()):
