@@ -70,6 +70,10 @@ class Emitted:
             self.cards.append(card)
 
 
+# `# 14.`: a number whose question was never written.
+_ONLY_NUMBER = re.compile(r"(?:Q|问题|题)?\s*\d{1,4}(?:[.．]\d{1,3})*\s*[.．、:：)）]?", re.I)
+
+
 class OutlineBuilder:
     """Walks the heading tree and emits what `classify.py` decided each heading is."""
 
@@ -381,6 +385,10 @@ class OutlineBuilder:
         section, chain, group = at.section, at.chain, at.group
         raw = node.raw_title
         label, question = T.split_label(title_of(node))
+        if _ONLY_NUMBER.fullmatch(T.plain(question).strip()):
+            return self.leave_out(
+                node, question, "is only a number, no question", "a heading with no words"
+            )
         important = T.undecorate(title_of(node))[1] or T.undecorate(question)[1]
         key, explicit = self.card_key(node, raw, section, question)
         translations: dict[str, Translation] = {}

@@ -8,6 +8,8 @@ import unicodedata
 from functools import lru_cache
 
 _CN_NUM = "零一二三四五六七八九十百千"
+# `1 分钟版`, `3种方法`, `2 个月`: a number that counts something is part of the title.
+_NOT_A_COUNT = r"(?!\s*(?:分钟|秒钟|小时|个月|个|种))"
 # A label prefix and the separator after it. Order matters: the first that matches wins.
 _LABEL_RES = (
     re.compile(r"^((?:QA|Q\s*+\d{0,3}+|问题|问))\s*+[:：]\s*", re.I),  # Q1:  QA:  问题：
@@ -19,8 +21,8 @@ _LABEL_RES = (
     re.compile(r"^([" + _CN_NUM + r"]{1,3})\s*[、.．，]\s*"),  # 一、  一，
     re.compile(r"^(\d{1,4}(?:[.．\-]\d{1,3})*)\s*[.．、:：)），]\s*(?!\d)"),  # 1.  2.1.  1、 1，
     re.compile(r"^(\d{1,3}(?:[.．\-]\d{1,3})+)(?=\s|[^\x00-\x7f])\s*"),  # 2.1 具体  1-1 x
-    re.compile(r"^(\d{1,3})\s+(?=\S)"),  # 1 Title
-    re.compile(r"^(\d{1,3})(?=[^\x00-\x7f\d])"),  # 1概述
+    re.compile(r"^(\d{1,3})\s+(?=\S)" + _NOT_A_COUNT),  # 1 Title
+    re.compile(r"^(\d{1,3})(?=[^\x00-\x7f\d])" + _NOT_A_COUNT),  # 1概述
 )
 _QUESTION_WORDS = (
     "什么", "如何", "为什么", "为何", "怎么", "怎样", "是否", "哪些", "哪个", "介绍", "简述",
