@@ -156,13 +156,19 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     blocks = split_at_details(blocks, lines)
     tasks = _task_runs(blocks)
     chain: int | None = None  # the number of the last numbered question line (`1，…？`)
+    stages: dict[int, str] = {}  # by level: the question whose stages its siblings may be
     i = 0
     while i < len(blocks):
         b = blocks[i]
         i += 1
         if b.kind == "heading" and (b.tokens or b.origin == "unspaced"):
             label, title = T.split_label(_unbold(b.text.strip()))
-            level, in_question, answered = b.level, T.reads_as_question(title), False
+            asked = T.reads_as_question(title)
+            stages = {k: v for k, v in stages.items() if k <= b.level}
+            stage = b.level in stages and T.stage_after(T.plain(title), stages[b.level])
+            if asked or not stage:
+                stages[b.level] = T.plain(title) if asked else ""
+            level, in_question, answered = b.level, asked or stage, False
             chain, number = None, int(label) if label.isdigit() else None
             out.append(b)
             continue
@@ -220,9 +226,51 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             elif label.isdigit():
                 chain = None
             out.extend(promoted)
+        elif b.tokens and b.tokens[0].type == "table_open":
+            out.extend(_table_questions(b, lines, level) or [b])
         else:
             members = bool(_SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
             out.extend(_promote_list(b, lines, level, members) or [b])
+    return out
+
+
+# A table of questions: `| 问 | 答 |`, `| Question | Answer |`, or a first column that asks.
+_QUESTION_COLUMN = re.compile(r"(问|问题|题目|提问|追问|面试题|question|questions|q)", re.I)
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def _cells(line: str) -> list[str]:
+    row = line.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return [c.strip().replace("\\|", "|") for c in _CELL_SPLIT.split(row)]
+
+
+def _table_questions(b: Block, lines: list[str], level: int) -> list[Block] | None:
+    """A table whose first column asks (its header says `问`/`Question`, or two thirds of
+    its cells read as questions) and whose other columns answer: a card per row, its
+    answer the other cells (named by their headers when there are several)."""
+    rows = [(at, _cells(lines[at])) for at in range(b.start, b.end) if lines[at].strip()]
+    if len(rows) < 3 or len(rows[0][1]) < 2:
+        return None
+    head = rows[0][1]
+    numbered = [(at, r) for at, r in rows[2:] if r[0]]
+    body = [r for _, r in numbered]
+    asking = sum(T.reads_as_question(r[0]) for r in body)
+    if not body or not (
+        _QUESTION_COLUMN.fullmatch(T.plain(head[0])) or 3 * asking >= 2 * len(body) >= 4
+    ):
+        return None
+    out: list[Block] = []
+    for at, row in numbered:
+        answers = [(h, c) for h, c in zip(head[1:], row[1:], strict=False) if c]
+        if not answers:
+            return None  # a question with no answer: the table is a list of topics
+        out.append(Block("heading", at, at + 1, [], level + 1, row[0], origin="table"))
+        raw = (
+            answers[0][1] if len(answers) == 1 else "\n".join(f"- **{h}**：{c}" for h, c in answers)
+        )
+        out.append(Block("paragraph", at, at + 1, [], raw=raw))
     return out
 
 

@@ -93,7 +93,9 @@ _CODE_PARENT = re.compile(r"(代码|语言|实现|版本|code|implementation|sol
 _ANSWER_PART = re.compile(
     r"^(参考答案|参考回答|答案|解答|解析|回答|答|answer|solution)\s*[:：]?$", re.I
 )
-_PROMOTED = frozenset({"bold", "prefix", "list", "task", "details", "numbered", "file", "arrow"})
+_PROMOTED = frozenset(
+    {"bold", "prefix", "list", "task", "details", "numbered", "file", "arrow", "callout", "table"}
+)
 # A chapter's own text introduces the chapter; it explains no single thing.
 _CHAPTER = re.compile(
     r"(篇|章|部分|系列|合集|汇总|大全|总结|笔记|面试题|面试|面经|题库|专题|专栏|集锦|问答|"
@@ -367,6 +369,7 @@ def adopt_answer_parts(root: Node) -> None:
                         and not has_content(prev.body)
                     )
                     or (_PART.match(title) and not is_question(prev))
+                    or _stage_of(c, prev)
                 )
             ):
                 prev.children.append(c)
@@ -374,6 +377,12 @@ def adopt_answer_parts(root: Node) -> None:
             kids.append(c)
         node.children = kids
         stack.extend(kids)
+
+
+def _stage_of(node: Node, question: Node) -> bool:
+    """A short sibling heading that asks nothing, after a question about steps or stages:
+    one of the stages that question's answer walks through (`T.stage_after`)."""
+    return is_question(question) and T.stage_after(_bare_title(node), _bare_title(question))
 
 
 def _labels(node: Node) -> bool:

@@ -42,6 +42,8 @@ _ORIGIN_REASON = {
     "details": "a `<details>` whose summary is the question",
     "numbered": "a numbered line that asks (`1，…？`)",
     "arrow": "a question and its answer after an arrow (`…？→ …`)",
+    "callout": "a callout (`::: tip …？`) whose title is the question",
+    "table": "a row of a table of questions (`| 问 | 答 |`)",
 }
 
 

@@ -36,7 +36,7 @@ _EN_QUESTION = re.compile(
     # a task: an imperative verb and an object of two words or more (`Write a query to …`)
     r"|^(write|implement|find|calculate|compute|design|return|create|reverse|count|print|"
     r"determine|discuss|outline|identify|differentiate|distinguish|contrast|suppose|given)"
-    r"\s+\S+\s+\S+",
+    r"\s+[^\s(（]\S*\s+[^\s(（]\S*",
     re.I,
 )
 _STRIP_MD = re.compile(r"(\*\*|__|\*|`|~~)")
@@ -103,6 +103,22 @@ def reads_as_question(text: str) -> bool:
     if re.search(r"(什么|为什么|如何|怎么|怎样|哪些|是否)", t):
         return True
     return bool(_EN_QUESTION.match(t))
+
+
+# `### 模型评估的步骤是什么？` then `### 准备阶段`, `### 训练中`: the stages it asks for.
+_ASKS_FOR_STAGES = re.compile(r"(步骤|阶段|流程|几步|steps|stages|phases)", re.I)
+_STAGE_CHARS = 12
+
+
+def asks_for_stages(question: str) -> bool:
+    return _ASKS_FOR_STAGES.search(question) is not None
+
+
+def stage_after(title: str, question: str) -> bool:
+    """`准备阶段` after the question `模型评估的步骤是什么？`: a short heading that asks nothing,
+    beside a question about steps or stages, is one of the stages its answer walks through."""
+    short = len(title.split()) <= 4 if title.isascii() else len(title) <= _STAGE_CHARS
+    return short and asks_for_stages(question) and not reads_as_question(title)
 
 
 @lru_cache(maxsize=1 << 16)
