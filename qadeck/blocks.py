@@ -577,7 +577,7 @@ def _promote_list(
     """A list of questions → pseudo-headings; `members`: its bold items name a set's members
     (the heading or the text before it says so), so bold alone asks nothing; `answered_only`:
     only when every item asks and carries its answer (follow-ups inside an answer)."""
-    if b.tokens[0].type not in ("bullet_list_open", "ordered_list_open"):
+    if b.tokens[0].type not in _LISTS:
         return None
     base = b.tokens[0].level
     spans = _item_spans(b.tokens)
@@ -794,7 +794,7 @@ def _outline(
             continue
         if len(inner) != 2 or inner[0].type != "paragraph_open":
             return None
-        if inner[1].type not in ("bullet_list_open", "ordered_list_open"):
+        if inner[1].type not in _LISTS:
             return None
         k = b.tokens.index(inner[1], i)
         depth, end = 0, k
