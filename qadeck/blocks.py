@@ -386,18 +386,11 @@ def _follow_up_list(
     )
     if k is None or b.tokens[k].map is None:
         return None
-    depth, z = 0, k
-    for z in range(k, j):
-        depth += b.tokens[z].nesting
-        if depth == 0:
-            break
-    start, end = b.tokens[k].map
-    asked = _promote_list(
-        Block("other", start, end, b.tokens[k : z + 1]), lines, level, answered_only=True
-    )
+    nested = _group(b.tokens[k:j], lines)[0]  # the item's own list, as a block of its own
+    asked = _promote_list(nested, lines, level, answered_only=True)
     if asked is None:
         return None
-    item_start = b.tokens[i].map[0] if b.tokens[i].map else start
+    item_start = b.tokens[i].map[0] if b.tokens[i].map else nested.start
     if not answered and item_start == b.start:
         return None
     before = [Block("other", b.start, item_start, b.tokens)] if item_start > b.start else []
