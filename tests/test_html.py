@@ -174,3 +174,26 @@ def test_formula_heavy_notes_show_as_mathml_in_the_browser(tmp_path, browser):
     page.screenshot(path=str(PREVIEW / "page-math.png"), full_page=True)
     page.close()
     assert errors == []
+
+
+def test_a_question_without_label_or_translation_sits_beside_its_marker(browser, tmp_path):
+    """The ▸ and the question share a line in every language mode, with or without a number
+    label; in both languages the English question goes below the Chinese one."""
+    src = tmp_path / "plain.md"
+    src.write_text(
+        "# 笔记\n\n## 为什么要做梯度裁剪？\n防止梯度爆炸。\n\n::: tip 面试加分点\nRNN 常用。\n:::\n\n"
+        "## 1. 什么是早停？\n验证集不再变好就停。\n\n::: en What is early stopping?\nStop when"
+        " validation stops improving.\n:::\n",
+        encoding="utf-8",
+    )
+    p = browser.new_page()
+    p.goto(build_page(src, tmp_path / "dist").as_uri())
+    tops = "[...document.querySelectorAll('.reveal .qt')].filter(e => e.offsetParent)"
+    tops += ".map(e => Math.round(e.getBoundingClientRect().top - e.closest('.reveal')"
+    tops += ".getBoundingClientRect().top))"
+    for lang in ("zh", "en"):
+        p.click(f"[data-set-lang={lang}]")
+        assert max(p.evaluate(tops)) < 20, lang  # on the button's first line
+    p.click("[data-set-lang=both]")
+    assert max(p.evaluate(tops)) >= 20  # the English one below
+    assert p.locator(".callout-title").first.inner_text() == "面试加分点"
