@@ -159,7 +159,7 @@ class Classifier:
         self._item_share: dict[int, float] = {}  # by parent: numbered children answered
         self._after_answer: dict[int, set[int]] = {}  # by parent: children after `参考回答`
         # Several level-1 headings are chapters, not the document's name.
-        self._chapters = sum(c.level == 1 for c in root.children) > 1
+        self.chapters = sum(c.level == 1 for c in root.children) > 1
         self._index(root, None)
 
     def _index(self, node: Node, parent: Node | None) -> None:
@@ -303,7 +303,7 @@ class Classifier:
             not parts
             and not is_question(node)
             and (
-                (node.level == 1 and not self._chapters) or not _explains(_bare_title(node), blocks)
+                (node.level == 1 and not self.chapters) or not _explains(_bare_title(node), blocks)
             )
         ):
             return []  # a document's own text introduces it; a question's text answers it

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from typing import Protocol
 
 from .dialect import container_kind
 from .scan import too_deep
@@ -86,8 +87,18 @@ class _Unsure(Exception):
     """The Rust parser's view may differ from markdown-it-py's here."""
 
 
-def block_tokens(source: str) -> list[BlockToken] | None:
-    """markdown-it-py's block tokens for `source` (LF line ends), or None when unsure."""
+class Chunks(Protocol):
+    """Chunks' tokens, by everything they are made from (`_Builder.chunk_key`): (first line,
+    tokens, math and container lines seen). `sectioncache.Memo.chunks` is one."""
+
+    def get(self, key: tuple) -> tuple[int, list[BlockToken], tuple[int, ...]] | None: ...
+
+    def put(self, key: tuple, value: tuple[int, list[BlockToken], tuple[int, ...]]) -> None: ...
+
+
+def block_tokens(source: str, chunks: Chunks | None = None) -> list[BlockToken] | None:
+    """markdown-it-py's block tokens for `source` (LF line ends), or None when unsure.
+    `chunks` keeps the tokens of chunks parsed before, to be used again where they recur."""
     md = _parser()
     if md is None or too_deep(source):
         return None
@@ -95,13 +106,24 @@ def block_tokens(source: str) -> list[BlockToken] | None:
     try:
         front = _front_matter(lines)
         masked, marks = _mask(lines, front, source)
-        return _Builder(lines, masked, marks, front).build(md)
+        return _Builder(lines, masked, marks, front).build(md, chunks)
     except _Unsure:
         return None
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # noqa: BLE001 - a Rust panic: use markdown-it-py
         return None
+
+
+def _shifted(tokens: list[BlockToken], by: int) -> list[BlockToken]:
+    """Copies of `tokens` moved `by` lines."""
+    out = []
+    for t in tokens:
+        c = BlockToken(t.type, t.tag, t.nesting, t.map and [t.map[0] + by, t.map[1] + by],
+                       t.level, t.markup)  # fmt: skip
+        c.info, c.content, c.hidden = t.info, t.content, t.hidden
+        out.append(c)
+    return out
 
 
 def _front_matter(lines: list[str]) -> int:
@@ -308,7 +330,19 @@ class _Builder:
         out.append((a, n))
         return out
 
-    def build(self, md) -> list[BlockToken]:
+    def chunk_key(self, a: int, b: int) -> tuple:
+        """What a chunk's tokens are made from, its place aside: its lines as masked and as
+        written, the heading after it (a list or quote reads it), its marks and the tabs."""
+        marks = tuple((k - a, kind, end - a, info) for k, (kind, end, info) in self.marks.items()
+                      if a <= k < b)  # fmt: skip
+        return (
+            self.tabs,
+            "\n".join(self.masked[a:b]),
+            "\n".join(self.lines[a : b + 1]),
+            marks,
+        )
+
+    def build(self, md, memo: Chunks | None = None) -> list[BlockToken]:
         out = self.out
         if self.front:
             tok = BlockToken("front_matter", "", 0, map=[0, self.front], markup="---")
@@ -320,9 +354,22 @@ class _Builder:
         chunks = self.chunks()
         for a, b in chunks:
             self.base, self.last_chunk = self.starts[a], b == chunks[-1][1]
+            # Not the last chunk (it runs to the end of the file), nor one inside a container.
+            key = self.chunk_key(a, b) if memo is not None and not self.last_chunk else None
+            if key is not None and container is None:
+                hit = memo.get(key)
+                if hit is not None:
+                    at, tokens, marks = hit
+                    out.extend(tokens if at == a else _shifted(tokens, a - at))
+                    seen.update(k + a for k in marks)
+                    continue
+            first, before = len(out), set(seen)
+            was = container
             container = self.top_level(
                 md.tree("\n".join(self.masked[a:b])).children, container, seen
             )
+            if key is not None and was is None and container is None:
+                memo.put(key, (a, out[first:], tuple(k - a for k in seen - before)))
         if container is not None:
             out.append(BlockToken(_closer(container), "div", -1, markup=":::"))
         if seen != set(self.marks):

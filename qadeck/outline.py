@@ -26,6 +26,7 @@ from .model import (
     Translation,
 )
 from .qindex import cross_check, split_index
+from .sectioncache import Memo
 
 _LANG_OPEN = re.compile(r"^:::\s*(" + "|".join(LANG_CODES) + r")\b")
 _ID = re.compile(r"[A-Za-z0-9][\w\-.:]*")
@@ -101,6 +102,7 @@ class OutlineBuilder:
         self.keys: dict[str, int] = {}
         self.repeats: dict[str, int] = {}  # next suffix for a repeated question
         self.rules: Classifier | None = None
+        self.memo: Memo | None = None  # sections emitted before (`sectioncache`)
 
     def decide(self, node: Node, kind: str, rule: str, reason: str) -> None:
         self.decisions[node.line] = Decision(
@@ -253,6 +255,12 @@ class OutlineBuilder:
         )
 
     def section(self, node: Node) -> Section:
+        """A top-level section: emitted, or taken from `memo` when it is as it was."""
+        if self.memo is None:
+            return self.emit_section(node)
+        return self.memo.emit(self, node)
+
+    def emit_section(self, node: Node) -> Section:
         assert self.rules is not None
         label, title = T.split_label(title_of(node))
         translations, rest = self.heading_translations(node)

@@ -28,6 +28,7 @@ from .errors import Diagnostics, SourceError
 from .fastblock import block_tokens
 from .model import Diagnostic, Document, Span
 from .outline import OutlineBuilder
+from .sectioncache import Memo
 from .sourcefile import MAX_BYTES, read_source  # noqa: F401 - part of this module's API
 
 _FRONT_KEYS = {
@@ -130,12 +131,24 @@ def parse_file(
 
 
 def parse_bytes(
-    data: bytes, p: Path, shown: str, root: Path | None, defaults: dict[str, Any] | None
+    data: bytes,
+    p: Path,
+    shown: str,
+    root: Path | None,
+    defaults: dict[str, Any] | None,
+    memo: Memo | None = None,
 ) -> Document:
     diags = Diagnostics(shown)
     text = decode_source(data, shown, diags)
     return parse_text(
-        text, shown, base_dir=p.parent, name=p.stem, root=root, diags=diags, defaults=defaults
+        text,
+        shown,
+        base_dir=p.parent,
+        name=p.stem,
+        root=root,
+        diags=diags,
+        defaults=defaults,
+        memo=memo,
     )
 
 
@@ -148,13 +161,16 @@ def parse_text(
     root: Path | None = None,
     diags: Diagnostics | None = None,
     defaults: dict[str, Any] | None = None,
+    memo: Memo | None = None,
 ) -> Document:
-    """Parse Markdown text into a Document, or raise SourceError listing every problem."""
+    """Parse Markdown text into a Document, or raise SourceError listing every problem.
+    Sections emitted before are taken from `memo` (default: this process's)."""
     diags = diags or Diagnostics(path)
     source = source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     source = _clean_controls(source, diags)
     lines = source.split("\n")
-    tokens = block_tokens(source)
+    memo = memo or Memo()
+    tokens = block_tokens(source, memo.chunks)
     if tokens is None:
         tokens = block_parser().parse(source)
     options, body_tokens = _front_matter(tokens, diags)
@@ -163,6 +179,7 @@ def parse_text(
     blocks = to_blocks(body_tokens, lines)
     tree = heading_tree(blocks)
     builder = OutlineBuilder(path, lines, diags, base_dir, options, name or Path(path).stem, root)
+    builder.memo = memo
     doc = builder.build(tree)
     diags.raise_if_errors()
     return doc

@@ -14,15 +14,17 @@ import hashlib
 import json
 import os
 import pickle
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from . import __version__
-from .model import Document
+from .model import Document, Image
 
 FOLDER = "parsed"
 KEEP = 400  # entries kept; the oldest go first
+LARGE = 32_000  # bytes: a file this large keeps its emitted sections on disk as well
 
 
 def key(data: bytes, shown: str, base_dir: Path, root: Path | None, defaults: Any) -> str:
@@ -44,12 +46,18 @@ def cached_parse(p: Path, shown: str, root: Path | None, defaults: Any) -> Docum
     data = read_source(p, shown)
     k = key(data, shown, p.parent, root, defaults)
     entry = _MEMO.get(k) or _read(k)
-    if entry is None or entry[1] != _stats([path for path, _ in entry[1]]):
+    if entry is None or entry[1] != stats([path for path, _ in entry[1]]):
         from .parse import parse_bytes
+        from .sectioncache import Memo
 
-        doc = parse_bytes(data, p, shown, root, defaults)
-        entry = (doc, _stats(sorted(image_files(doc, p.parent))))
+        # A large file keeps its sections too: after one edit only that section is emitted.
+        place = key(b"", shown, p.parent, root, "sections") if len(data) > LARGE else None
+        memo = Memo(_read_sections(place) if place else None)
+        doc = parse_bytes(data, p, shown, root, defaults, memo)
+        entry = (doc, stats(sorted(image_files(doc_images(doc), p.parent))))
         _write(k, entry)
+        if place:
+            _write(place, memo.stored())
     if len(_MEMO) > KEEP:
         _MEMO.clear()
     _MEMO[k] = entry
@@ -60,6 +68,15 @@ def cached_parse(p: Path, shown: str, root: Path | None, defaults: Any) -> Docum
 # memory for one long-running process (`qadeck watch`).
 Entry = tuple[Document, list[tuple[str, tuple[int, int] | None]]]
 _MEMO: dict[str, Entry] = {}
+
+
+def forget() -> None:
+    """Drop what this process keeps in memory (parsed files, sections, chunks)."""
+    from . import sectioncache
+
+    _MEMO.clear()
+    sectioncache._ENTRIES.clear()
+    sectioncache._CHUNKS.clear()
 
 
 def _folder() -> Path:
@@ -77,7 +94,17 @@ def _read(k: str) -> Entry | None:
     return (doc, deps) if isinstance(doc, Document) and isinstance(deps, list) else None
 
 
-def _write(k: str, entry: Entry) -> None:
+def _read_sections(k: str) -> dict[str, Any] | None:
+    """The sections and chunks a large file's last parse kept (`Memo.stored`)."""
+    try:
+        with open(_folder() / f"{k}.pickle", "rb") as f:
+            found = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _write(k: str, entry: object) -> None:
     from .atomic import write_atomic
 
     try:
@@ -89,22 +116,25 @@ def _write(k: str, entry: Entry) -> None:
         pass
 
 
-def image_files(doc: Document, base_dir: Path) -> set[str]:
+def doc_images(doc: Document) -> Iterator[Image]:
+    return (image for card in doc.cards for image in card.images)
+
+
+def image_files(images: Iterable[Image], base_dir: Path | None) -> set[str]:
     """Every local image file the parse looked at, found or not."""
     out: set[str] = set()
-    for card in doc.cards:
-        for image in card.images:
-            if image.remote:
-                continue
-            if image.path:
-                out.add(image.path)
-            else:
-                src = unquote(image.src.split("#", 1)[0].split("?", 1)[0])
-                out.add(str((base_dir / src).resolve()))
+    for image in images:
+        if image.remote:
+            continue
+        if image.path:
+            out.add(image.path)
+        else:
+            src = unquote(image.src.split("#", 1)[0].split("?", 1)[0])
+            out.add(str(((base_dir or Path(".")) / src).resolve()))
     return out
 
 
-def _stats(paths: list[str]) -> list[tuple[str, tuple[int, int] | None]]:
+def stats(paths: list[str]) -> list[tuple[str, tuple[int, int] | None]]:
     out: list[tuple[str, tuple[int, int] | None]] = []
     for p in paths:
         try:

@@ -180,12 +180,12 @@ def remember(
 def _images(units) -> set[str]:
     """Every local image the documents looked at, found or not: the parse cache's list and the
     images of section notes."""
-    from .parsecache import image_files
+    from .parsecache import doc_images, image_files
     from .stamps import note_images
 
     out: set[str] = set()
     for unit in units:
         for part in unit.files or [unit]:
-            out |= image_files(part.doc, part.source.parent)
+            out |= image_files(doc_images(part.doc), part.source.parent)
             out |= note_images(part)
     return out

@@ -19,20 +19,45 @@ import click
 IGNORED_SUFFIXES = (".tmp", ".qadeck-lock.json", ".swp", ".swx", "~")
 
 
-def relevant(changes: Iterable[tuple[object, str]], out_dir: Path) -> list[Path]:
-    """The changed notes, config and templates: not our outputs, locks or editor droppings."""
+def relevant(
+    changes: Iterable[tuple[object, str]],
+    out_dir: Path,
+    files: Iterable[Path] = (),
+    folders: Iterable[Path] = (),
+) -> list[Path]:
+    """The changed notes, config and templates: not our outputs, locks or editor droppings.
+    With `files`, a change counts only if it is one of them or lies in one of `folders`
+    (a file's neighbours are watched only to see the file replaced)."""
     out = out_dir.resolve()
+    only = {f.resolve() for f in files}
+    inside = [d.resolve() for d in folders]
     found: list[Path] = []
     for _, raw in changes:
         p = Path(raw)
         name = p.name
         if name.startswith(".") or name.endswith(IGNORED_SUFFIXES) or name.startswith("#"):
             continue
-        if p.resolve().is_relative_to(out):
+        where = p.resolve()
+        if where.is_relative_to(out):
+            continue
+        if only and where not in only and not any(where.is_relative_to(d) for d in inside):
             continue
         if p not in found:
             found.append(p)
     return found
+
+
+def watched(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(what to watch, the files among `paths`). A file is watched through its folder: an
+    editor that saves by writing a new file and renaming it over the old one (vim, sed -i,
+    JetBrains' safe write) replaces the file a watch on the file itself would follow."""
+    files = [p for p in paths if not p.is_dir()]
+    roots = [p for p in paths if p.is_dir()]
+    for f in files:
+        folder = f.resolve().parent
+        if folder not in roots:
+            roots.append(folder)
+    return roots, files
 
 
 def watch(
@@ -50,11 +75,18 @@ def watch(
 
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
     _once(rebuild, "start")
+    roots, files = watched(paths)
+    folders = [p for p in paths if p.is_dir()]
     try:
         for batch in changes_of(
-            *paths, debounce=debounce_ms, step=20, stop_event=stop, raise_interrupt=False
+            *roots,
+            debounce=debounce_ms,
+            step=20,
+            stop_event=stop,
+            raise_interrupt=False,
+            recursive=bool(folders),  # files alone: their folders, not all below them
         ):
-            changed = relevant(batch, out_dir)
+            changed = relevant(batch, out_dir, files, folders)
             if changed:
                 what = ", ".join(sorted({p.name for p in changed}))
                 _once(rebuild, what)

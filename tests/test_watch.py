@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -63,6 +64,17 @@ def test_watch_rebuilds_on_save_survives_errors_and_stops_cleanly(tmp_path):
         src.write_text("## 章\n\n### 什么是A？\n甲乙丙\n", encoding="utf-8")
         seen = w.wait_for("n.md → ", seen)
         assert "甲乙丙" in page.read_text("utf-8")
+
+        # Saved the way vim and `sed -i` save: a new file renamed over the old one; the
+        # watch follows the name, and later writes in place are still seen.
+        new = tmp_path / "n.md.new"
+        new.write_text("## 章\n\n### 什么是A？\n换了文件\n", encoding="utf-8")
+        os.replace(new, src)
+        seen = w.wait_for("n.md → ", seen)
+        assert "换了文件" in page.read_text("utf-8")
+        src.write_text("## 章\n\n### 什么是A？\n又写一次\n", encoding="utf-8")
+        seen = w.wait_for("n.md → ", seen)
+        assert "又写一次" in page.read_text("utf-8")
 
         (tmp_path / "d" / "junk.tmp").write_text("x")  # our own output folder: ignored
         time.sleep(0.5)
