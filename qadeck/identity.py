@@ -16,6 +16,7 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from . import text as T
@@ -166,6 +167,7 @@ def _with_cards(doc: Document, cards: list[Card]) -> Document:
     return replace(doc, sections=sections)
 
 
+@lru_cache(maxsize=1 << 16)  # asked twice a note a build, and again each rebuild in `watch`
 def note_guid(namespace: str, local_key: str) -> str:
     """The Anki GUID of a note: genanki's hash of its namespace and its key in its file."""
     import genanki

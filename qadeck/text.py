@@ -84,6 +84,7 @@ _POINTS_TO = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def reads_as_question(text: str) -> bool:
     """The issue-8 rule: ends with ？/?, or starts/ends with a question word."""
     t = undecorate(plain(text))[0].rstrip(" 。.:：!！")

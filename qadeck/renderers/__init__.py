@@ -46,11 +46,14 @@ class RenderContext:
     html_store: HtmlStore | None = None  # rendered card HTML kept between builds
     root: Path | None = None  # the notes root: paths inside outputs are relative to it
     unchanged: list[Path] = field(default_factory=list)  # outputs left as they were (stamps)
+    _base: str = field(default="", init=False, repr=False, compare=False)
 
     def relative(self, path: str) -> str:
         """`path` (as shown in messages) relative to the notes root, as in every output, so
         the bytes do not depend on the folder the build was started from."""
-        return _relative(path, str(self.root or self.source.resolve().parent))
+        if not self._base:  # resolved once: a deck asks for every card
+            self._base = str(self.root or self.source.resolve().parent)
+        return _relative(path, self._base)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -63,17 +64,21 @@ def math_as_mathml(fragment: str) -> str:
     converter cannot read stays as source."""
     if 'class="math"' not in fragment:
         return fragment
-    from latex2mathml.converter import convert
 
     def swap(m: re.Match) -> str:
-        tex = html.unescape(m.group(3))
-        display = "block" if m.group(2) == "[" else "inline"
-        try:
-            return convert(tex, display=display)
-        except Exception:  # noqa: BLE001 - any TeX the converter cannot read stays as source
-            return f'<code class="math">{html.escape(tex)}</code>'
+        return _mathml(html.unescape(m.group(3)), "block" if m.group(2) == "[" else "inline")
 
     return _MATH.sub(swap, fragment)
+
+
+@lru_cache(maxsize=1 << 14)  # a formula recurs across cards, and across rebuilds in `watch`
+def _mathml(tex: str, display: str) -> str:
+    from latex2mathml.converter import convert
+
+    try:
+        return convert(tex, display=display)
+    except Exception:  # noqa: BLE001 - any TeX the converter cannot read stays as source
+        return '<code class="math">' + html.escape(tex) + "</code>"
 
 
 LONG_PARAGRAPH = 20_000  # characters; WeasyPrint's line breaking grows steeply past this
