@@ -19,6 +19,7 @@ on generated sources and on generated line soups.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_right
 from functools import lru_cache
@@ -91,9 +92,9 @@ class Chunks(Protocol):
     """Chunks' tokens, by everything they are made from (`_Builder.chunk_key`): (first line,
     tokens, math and container lines seen). `sectioncache.Memo.chunks` is one."""
 
-    def get(self, key: tuple) -> tuple[int, list[BlockToken], tuple[int, ...]] | None: ...
+    def get(self, key: str) -> tuple[int, list[BlockToken], tuple[int, ...]] | None: ...
 
-    def put(self, key: tuple, value: tuple[int, list[BlockToken], tuple[int, ...]]) -> None: ...
+    def put(self, key: str, value: tuple[int, list[BlockToken], tuple[int, ...]]) -> None: ...
 
 
 def block_tokens(source: str, chunks: Chunks | None = None) -> list[BlockToken] | None:
@@ -113,6 +114,21 @@ def block_tokens(source: str, chunks: Chunks | None = None) -> list[BlockToken] 
         raise
     except BaseException:  # noqa: BLE001 - a Rust panic: use markdown-it-py
         return None
+
+
+def flat(tokens: list[BlockToken]) -> list[tuple]:
+    """Tokens as plain tuples, which are quick to store and load."""
+    return [(t.type, t.tag, t.nesting, t.map, t.level, t.markup, t.info, t.content, t.hidden)
+            for t in tokens]  # fmt: skip
+
+
+def unflat(rows: list[tuple]) -> list[BlockToken]:
+    out = []
+    for typ, tag, nesting, map_, level, markup, info, content, hidden in rows:
+        t = BlockToken(typ, tag, nesting, map_, level, markup)
+        t.info, t.content, t.hidden = info, content, hidden
+        out.append(t)
+    return out
 
 
 def _shifted(tokens: list[BlockToken], by: int) -> list[BlockToken]:
@@ -330,17 +346,17 @@ class _Builder:
         out.append((a, n))
         return out
 
-    def chunk_key(self, a: int, b: int) -> tuple:
-        """What a chunk's tokens are made from, its place aside: its lines as masked and as
-        written, the heading after it (a list or quote reads it), its marks and the tabs."""
-        marks = tuple((k - a, kind, end - a, info) for k, (kind, end, info) in self.marks.items()
-                      if a <= k < b)  # fmt: skip
-        return (
-            self.tabs,
-            "\n".join(self.masked[a:b]),
-            "\n".join(self.lines[a : b + 1]),
-            marks,
-        )
+    def chunk_key(self, a: int, b: int) -> str:
+        """A digest of what a chunk's tokens are made from, its place aside: its lines as
+        masked and as written, the heading after it (a list or quote reads it), its marks and
+        the tabs."""
+        marks = [(k - a, kind, end - a, info) for k, (kind, end, info) in self.marks.items()
+                 if a <= k < b]  # fmt: skip
+        h = hashlib.blake2b(repr((self.tabs, marks)).encode(), digest_size=20)
+        h.update("\n".join(self.masked[a:b]).encode())
+        h.update(b"\x00")
+        h.update("\n".join(self.lines[a : b + 1]).encode())
+        return h.hexdigest()
 
     def build(self, md, memo: Chunks | None = None) -> list[BlockToken]:
         out = self.out

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from .nodes import Block, Node
     from .outline import OutlineBuilder
 
-KEEP = 4000  # entries kept in memory
+KEEP = 1000  # sections kept in memory
+KEEP_CHUNKS = 64  # chunks' tokens kept in memory (a few MB each): the oldest go first
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,8 @@ class _Used(dict):
         return found
 
     def put(self, k, value) -> None:
-        if len(self.shared) > KEEP:
-            self.shared.clear()
+        while len(self.shared) >= KEEP_CHUNKS:
+            del self.shared[next(iter(self.shared))]
         self.shared[k] = value
         self[k] = value
 
@@ -74,14 +75,21 @@ class Memo:
         self.entries = _ENTRIES
         self.chunks = _Used(_CHUNKS)
         if stored:
+            from .fastblock import unflat
+
             self.entries.update(stored.get("sections", {}))
-            _CHUNKS.update(stored.get("chunks", {}))
+            for k, (at, rows, marks) in stored.get("chunks", {}).items():
+                _CHUNKS.setdefault(k, (at, unflat(rows), marks))
         self.used: dict[str, Entry] = {}
 
     def stored(self) -> dict:
-        """What to keep on disk for the next parse of this file: its sections (its chunks'
-        tokens cost more to store and load than to make again)."""
-        return {"sections": self.used}
+        """What to keep on disk for the next parse of this file: its sections, and its
+        chunks' tokens as plain tuples (pickled as objects, they would cost more to store
+        and load than to make again)."""
+        from .fastblock import flat
+
+        chunks = {k: (at, flat(tokens), marks) for k, (at, tokens, marks) in self.chunks.items()}
+        return {"sections": self.used, "chunks": chunks}
 
     def emit(self, builder: OutlineBuilder, node: Node) -> Section:
         """`builder.section(node)`, from an entry when one fits."""
