@@ -341,7 +341,7 @@ def _bold_follow_up(b: Block, after: Block | None) -> bool:
     bold = _BOLD_LINE.match(b.text.strip())
     if not bold:
         return False
-    inner = bold.group(2).rstrip()
+    inner = T.plain(bold.group(2)).rstrip()  # `**<font color=red>…？</font>**`
     if _names_a_question(inner + bold.group(3)):
         return True  # `**xgboost 和 gbdt 的区别：**`
     if bold.group(3) or not inner.endswith(("?", "？")):
@@ -585,7 +585,10 @@ def _promote_list(
         answered += len(inner) > 1 or (inline is not None and "\n" in inline.content)
     # Most items ask (a bold item names a question too), and some carry their answer nested;
     # a lone item that asks has its answer below the list (`1. **What is X?**` + text).
-    arrows = [_ARROW_QA.match(T.plain(t)) or _PAREN_QA.match(T.plain(t)) for t in firsts]
+    arrows = [
+        _ARROW_QA.match(T.plain(t)) or _PAREN_QA.match(T.plain(t)) or _LABELED_QA.match(T.plain(t))
+        for t in firsts
+    ]
     if len(items) >= (1 if answered_only else 2) and all(arrows):
         return _inline_items(b, lines, level, items, [_Arrow(m) for m in arrows])
     if answered_only and not (answered == asking == len(items)):
@@ -631,7 +634,8 @@ def _chapter_numbered(b: Block, items: list[Token]) -> bool:
     return (
         b.tokens[0].type == "ordered_list_open"
         and bool(items)
-        and all(len(i.info) == 2 and i.info.startswith("0") for i in items)
+        and all(len(i.info) == 2 for i in items)
+        and any(i.info.startswith("0") for i in items)
     )
 
 
@@ -707,6 +711,15 @@ _PAREN_QA = re.compile(
     r"(\S.*?)\s*[)）]?\s*$",
     re.I,
 )
+# `问题1：什么是过拟合？训练集好、测试集差。`, `Q: What is X? A: …`: a question marked by
+# its label or its answer's, and the answer after it on the same line.
+_QA_MARK = r"(?:问题|问|Q|Question)\s*+\d{0,3}\s*+[:：.、]\s*+"
+_ANSWER_MARK = r"(?:答案?|解答|A|Ans|Answer)\s*+[:：]\s*+"
+_LABELED_QA = re.compile(
+    rf"^\s*{_QA_MARK}([^\n]{{2,200}}?[?？])\s*(?:{_ANSWER_MARK})?(\S.*)$|"
+    rf"^\s*(?:{_QA_MARK})?([^\n]{{2,200}}?[?？])\s*{_ANSWER_MARK}(\S.*)$",
+    re.I,
+)
 _INLINE_QA = re.compile(r"^\s*(\*\*|__)(?!\s)([^*_\n]{2,200}?)\1\s*[:：]?\s*(\S.*)$")
 
 
@@ -717,7 +730,8 @@ class _Arrow:
         self.m = m
 
     def group(self, n: int) -> str:
-        return self.m.group(n - 1)
+        found = [g for g in self.m.groups() if g is not None]
+        return found[n - 2]
 
 
 def _bold_term(term: str, rest: str) -> bool:

@@ -399,7 +399,7 @@ class OutlineBuilder:
             return self.leave_out(
                 node, question, "is only a number, no question", "a heading with no words"
             )
-        important = T.undecorate(title_of(node))[1] or T.undecorate(question)[1]
+        important = T.marked_important(title_of(node))
         key, explicit = self.card_key(node, raw, section, question)
         translations: dict[str, Translation] = {}
         answer_blocks: list[Block] = []

@@ -49,27 +49,54 @@ _SEPARATOR = re.compile(r"^[·•|—–-]\s+")
 @lru_cache(maxsize=1 << 16)
 def split_label(text: str) -> tuple[str, str]:
     """Split `2.1 具体介绍…` into (`2.1`, `具体介绍…`); no label gives ("", text)."""
-    stripped = undecorate(text)[0]
+    label, rest, _ = _split(text)
+    return label, rest
+
+
+def marked_important(text: str) -> bool:
+    """A title carries an "important" mark at either end, or right after its label
+    (`3.1 [重点] 注意力…`, `2. ⭐ Redis 为什么快？`)."""
+    return _split(text)[2]
+
+
+@lru_cache(maxsize=1 << 16)
+def _split(text: str) -> tuple[str, str, bool]:
+    stripped, important = undecorate(text)
     for pattern in _LABEL_RES:
         m = pattern.match(stripped)
         if m:
-            rest = undecorate(_SEPARATOR.sub("", stripped[m.end() :]))[0]
+            rest, marked = undecorate(_SEPARATOR.sub("", stripped[m.end() :]))
             if rest:
                 label = m.group(1).replace(" ", "")
                 label = "" if label in ("问题", "问", "题目") else label
-                return label.replace("．", "."), _unwrap_bold(rest)
-    return "", _unwrap_bold(stripped)
+                return label.replace("．", "."), _unwrap_bold(rest), important or marked
+    return "", _unwrap_bold(stripped), important
+
+
+# Inline HTML that only styles text (`<strong>`, `<font color=red>`): no words of its own.
+_STYLE_TAG = r"(?:strong|b|em|i|u|font|span|mark)"
+_STYLE_TAGS = re.compile(rf"</?{_STYLE_TAG}(?:\s[^<>]*)?>", re.I)
+_WRAPPED = re.compile(rf"<({_STYLE_TAG})(?:\s[^<>]*)?>(.+)</\1\s*>", re.I | re.S)
 
 
 def _unwrap_bold(text: str) -> str:
-    """`**当前技术简述**` → `当前技术简述` when the bold covers the whole text."""
-    m = re.fullmatch(r"(\*\*|__)(.+?)\1", text.strip())
-    return m.group(2).strip() if m and "**" not in m.group(2) else text
+    """`**当前技术简述**`, `<strong>TCP 为什么…？</strong>` → the words inside, when the bold
+    or the styling tag covers the whole text (a heading is bold already)."""
+    inner = text
+    while True:
+        t = inner.strip()
+        m = re.fullmatch(r"(\*\*|__)(.+?)\1", t)
+        if not (m and "**" not in m.group(2)):
+            m = _WRAPPED.fullmatch(t)
+            m = m if m and "<" not in m.group(2) else None
+        if m is None:
+            return text if inner is text else t
+        inner = m.group(2)
 
 
 def plain(text: str) -> str:
     """Inline Markdown reduced to its words, for comparisons."""
-    return _STRIP_MD.sub("", text).strip()
+    return _STYLE_TAGS.sub("", _STRIP_MD.sub("", text)).strip()
 
 
 # `Q. Prompt Tuning 和 LoRA，结合场景谈优劣`: marked as a question, whatever its words.
