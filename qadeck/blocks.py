@@ -227,15 +227,24 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 chain = None
             out.extend(promoted)
         elif b.tokens and b.tokens[0].type == "table_open":
-            out.extend(_table_questions(b, lines, level) or [b])
+            recap = _RECAP.search(T.plain(title)) is not None
+            out.extend((None if recap else _table_questions(b, lines, level)) or [b])
         else:
             members = bool(_SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
             out.extend(_promote_list(b, lines, level, members) or [b])
     return out
 
 
+# `## 最后一页速记`, `## Cheat sheet`: a recap of what was asked before; its table of
+# questions and keywords says again what the cards say.
+_RECAP = re.compile(
+    r"(速记|速查|速背|速览|一页纸|最后一页|复习|回顾|汇总|小结|总结|cheat ?sheet|recap|"
+    r"quick reference|at a glance|summary)",
+    re.I,
+)
 # A table of questions: `| 问 | 答 |`, `| Question | Answer |`, or a first column that asks.
 _QUESTION_COLUMN = re.compile(r"(问|问题|题目|提问|追问|面试题|question|questions|q)", re.I)
+_KEYWORDS = re.compile(r"(关键词|关键字|要点|记忆点|keywords?|key ?words?|key points?)", re.I)
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
@@ -254,6 +263,8 @@ def _table_questions(b: Block, lines: list[str], level: int) -> list[Block] | No
     if len(rows) < 3 or len(rows[0][1]) < 2:
         return None
     head = rows[0][1]
+    if all(_KEYWORDS.fullmatch(T.plain(h)) for h in head[1:]):
+        return None  # `| 追问 | 关键词 |`: what to recall, not an answer
     numbered = [(at, r) for at, r in rows[2:] if r[0]]
     body = [r for _, r in numbered]
     asking = sum(T.reads_as_question(r[0]) for r in body)

@@ -115,6 +115,11 @@ _APPENDIX = re.compile(
     r"\s*[:：]?$",
     re.I,
 )
+# `## 最后一页速记`, `## Cheat sheet`: what the cards say, said again in brief.
+_RECAP = re.compile(
+    r"(速记|速查|速背|速览|一页纸|最后一页|考前|cheat ?sheet|recap|quick reference|at a glance)",
+    re.I,
+)
 # A top heading that says it is notes: the page's title, however its topic reads.
 _NOTES_TITLE = re.compile(r"笔记|面经|学习记录|读书记录|\bnotes\b|cheat ?sheet", re.I)
 _INTRO = re.compile(
@@ -158,6 +163,7 @@ class Classifier:
         self._asking_share: dict[int, float] = {}  # by parent: numbered children that ask
         self._item_share: dict[int, float] = {}  # by parent: numbered children answered
         self._after_answer: dict[int, set[int]] = {}  # by parent: children after `参考回答`
+        self._outright: dict[int, bool] = {}
         # Several level-1 headings are chapters, not the document's name.
         self.chapters = sum(c.level == 1 for c in root.children) > 1
         self._index(root, None)
@@ -272,6 +278,15 @@ class Classifier:
             after = self._after_answer[id(parent)] = {id(c) for c in kids[first + 1 :]}
         return id(node) in after and has_content(node.body) and not self.part_word(node)
 
+    def asked_outright(self, node: Node) -> bool:
+        """It, or a heading below it, ends with a question mark, is numbered as a question or
+        was promoted as one (a bold question line, a list of follow-ups)."""
+        found = self._outright.get(id(node))
+        if found is None:
+            found = outright(node) or any(self.asked_outright(k) for k in node.children)
+            self._outright[id(node)] = found
+        return found
+
     def holds_cards(self, node: Node) -> bool:
         """A card or a category below it (parts, notes and skipped headings are neither)."""
         return any(self.verdict(c).kind in ("card", "category") for c in node.children)
@@ -293,7 +308,12 @@ class Classifier:
         blocks = [b for b in body if b.kind != "container"]
         if _unanswered_questions(blocks):
             blocks = []  # a list of the questions below it: their index, no answer
-        if not has_content(blocks) and node.children and not self.is_part(node.children[0]):
+        if (
+            not has_content(blocks)
+            and node.children
+            and not self.is_part(node.children[0])
+            and not q_numbered(node)
+        ):
             parts = []  # `### 总结` after the questions sums them up, not the heading
         if not has_content(blocks) and not parts:
             return []
@@ -341,7 +361,28 @@ def is_question(node: Node) -> bool:
     """Reads as a question, or was promoted as one (a bold question line, a task, …)."""
     if node.block is not None and node.block.origin in _PROMOTED:
         return True
-    return T.reads_as_question(T.split_label(title_of(node))[1])
+    label, question = T.split_label(title_of(node))
+    return _Q_NUMBER.fullmatch(label) is not None or T.reads_as_question(question)
+
+
+# `## Q02 · 索引构建`, `### QA: …`: numbered as a question, whatever its words.
+_Q_NUMBER = re.compile(r"Q\d{0,3}|QA", re.I)
+
+
+def q_numbered(node: Node) -> bool:
+    """`## Q02 · 索引构建`: the author numbers questions; the headings under it that do not
+    ask outright are the parts of its answer (`核心公式`, `对比表`)."""
+    return node.block is not None and bool(_Q_NUMBER.fullmatch(T.split_label(title_of(node))[0]))
+
+
+def outright(node: Node) -> bool:
+    """Ends with a question mark, numbered as a question, or promoted as one."""
+    if node.block is None:
+        return False
+    if node.block.origin in _PROMOTED or q_numbered(node):
+        return True
+    core = T.undecorate(T.plain(T.split_label(title_of(node))[1]))[0]
+    return core.rstrip(" 。.").endswith(("?", "？"))
 
 
 def adopt_answer_parts(root: Node) -> None:
@@ -528,6 +569,12 @@ RULES: tuple[Rule, ...] = (
         lambda c, n, p: bool(_NOT_A_TOPIC.match(_bare_title(n))),
     ),
     Rule(
+        "recap",
+        "note",
+        "a recap of what was asked (速记, cheat sheet): kept as a section note",
+        lambda c, n, p: bool(_RECAP.search(_bare_title(n))) and not c.question_below(n),
+    ),
+    Rule(
         "question-index",
         "skipped",
         "a list of the questions (an index), not a question",
@@ -546,6 +593,8 @@ RULES: tuple[Rule, ...] = (
                 or bool(_STEP.match(_bare_title(n)))
                 # under a question, a sub-heading that asks nothing belongs to its answer
                 or (c.asks(p) and not c.asks(n) and not c.question_below(n))
+                # under `Q02 · 索引构建`, only what asks outright is a question of its own
+                or (q_numbered(p) and not c.asked_outright(n))
             )
         ),
     ),
@@ -554,6 +603,13 @@ RULES: tuple[Rule, ...] = (
         "note",
         "an aside (问题延伸, 反问, 补充, 其他, …), not a question: kept as a section note",
         lambda c, n, p: bool(_ASIDE.match(_bare_title(n))) and not c.holds_cards(n),
+    ),
+    Rule(
+        "numbered-question",
+        "card",
+        "numbered as a question (Q02 · …); what is below belongs to its answer, except the"
+        " questions asked outright",
+        lambda c, n, p: q_numbered(n),
     ),
     Rule(
         "numbered-item",

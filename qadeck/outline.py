@@ -10,7 +10,7 @@ from typing import Any
 
 from . import text as T
 from .blocks import Block, Node, has_content
-from .classify import Classifier, Verdict, title_of, trailing_id
+from .classify import Classifier, Verdict, outright, q_numbered, title_of, trailing_id
 from .dialect import LANG_CODES
 from .errors import Diagnostics
 from .glossary import find_terms
@@ -375,6 +375,10 @@ class OutlineBuilder:
             if verdict.kind == "card" and self.rules.after_answer(child, node):
                 apart.append(child)  # a topic after the answer: a card of its own
                 continue
+            if q_numbered(node) and self.rules.asked_outright(child):
+                child = self.outright_apart(child, apart)  # `Q02 · …`'s follow-ups
+                if child is None:
+                    continue
             if verdict.kind == "part":
                 self.record(child, verdict)
             kept.append(child)
@@ -384,6 +388,23 @@ class OutlineBuilder:
                                                   node.after_rule)))  # fmt: skip
         for child in apart:
             self.walk(child, at, out)
+
+    def outright_apart(self, node: Node, apart: list[Node]) -> Node | None:
+        """`node` under a numbered question, without the questions asked outright below it
+        (they go to `apart`, cards of their own); None when nothing of it is left."""
+        assert self.rules is not None
+        if outright(node):
+            apart.append(node)
+            return None
+        kept = [
+            k
+            for c in node.children
+            if (k := self.outright_apart(c, apart) if self.rules.asked_outright(c) else c)
+        ]
+        if not kept and not has_content(node.body):
+            self.record(node, self.rules.verdict(node))
+            return None
+        return Node(node.block, node.level, kept, node.body, node.after_rule, node.ruled)
 
     def all_after_rule(self, node: Node) -> list[Block]:
         out = list(node.after_rule)

@@ -100,7 +100,10 @@ def plain(text: str) -> str:
 
 
 # `Q. Prompt Tuning 和 LoRA，结合场景谈优劣`: marked as a question, whatever its words.
-_Q_LABEL = re.compile(r"(?:Q|Question|问题|问)\s*+\d{0,3}\s*+[.:：、]\s*+\S")
+# `Q02 · 索引构建`, `Q3 | Sharding`: a question's number, whatever the separator after it.
+_Q_LABEL = re.compile(
+    r"(?:Q|Question|问题|问)\s*+\d{0,3}\s*+[.:：、]\s*+\S|Q\d{1,3}(?:\s*+[·•|—–\-]\s*+|\s++)\S"
+)
 
 
 # `refers to [如何判断…？](https://…)`: a pointer to someone else's question, asking nothing.
@@ -125,12 +128,21 @@ def reads_as_question(text: str) -> bool:
     mark = max(t.rfind("?"), t.rfind("？"))
     if mark > 0 and len(t) - mark <= 30:  # `了解 RAG 吗？详细讲述一下`, `What is X? Explain.`
         return True
-    if any(t.endswith(w) or (t.startswith(w) and t[len(w) : len(w) + 1] not in ":：")
+    if any(t.endswith(w) or (t.startswith(w) and _asks_after(t[len(w) :]))
            for w in _QUESTION_WORDS):  # fmt: skip
         return True  # `介绍：b = a。…` is a label and its text
     if re.search(r"(什么|为什么|如何|怎么|怎样|哪些|是否)", t):
         return True
     return bool(_EN_QUESTION.match(t))
+
+
+def _asks_after(rest: str) -> bool:
+    """What follows a leading question word: `介绍：…` is a label and its text, `对比表`,
+    `原理图`, `作用域` are nouns."""
+    return len(rest.strip()) >= 2 and rest[:1] not in ":：" and not _NOUN_AFTER.match(rest)
+
+
+_NOUN_AFTER = re.compile(r"[表图域器层]")
 
 
 # `### 模型评估的步骤是什么？` then `### 准备阶段`, `### 训练中`: the stages it asks for.

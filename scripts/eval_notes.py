@@ -66,7 +66,7 @@ def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     total = [0, 0, 0]
     for folder in (Path(a) for a in argv if a != "-v"):
-        for md in sorted(folder.glob("*.md")):
+        for md in [folder] if folder.is_file() else sorted(folder.glob("*.md")):
             if not _expected(md).exists():
                 continue
             m, e, c = score(md, verbose)
