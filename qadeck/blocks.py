@@ -155,6 +155,8 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     number: int | None = None  # the number of the question heading being answered
     blocks = split_at_details(blocks, lines)
     tasks = _task_runs(blocks)
+    topics = _topic_runs(blocks)
+    quoted = _quoted_runs(blocks)
     chain: int | None = None  # the number of the last numbered question line (`1，…？`)
     stages: dict[int, str] = {}  # by level: the question whose stages its siblings may be
     i = 0
@@ -216,6 +218,13 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             if b.end > b.start + 1:
                 out.append(Block("paragraph", b.start + 1, b.end, b.tokens))
             continue
+        if b.kind == "paragraph" and id(b) in topics:
+            m = _BOLD_TOPIC.match(b.text.split("\n", 1)[0])
+            text = f"{m.group(2)}. {m.group(3).strip()}"
+            out.append(Block("heading", b.start, b.start + 1, [], level + 1, text, origin="topic"))
+            if b.end > b.start + 1:
+                out.append(Block("paragraph", b.start + 1, b.end, b.tokens))
+            continue
         if b.kind == "paragraph":
             label = T.split_label(b.text.split("\n", 1)[0])[0]
             # `2，构造函数的初始化顺序。` after question 1 is question 2, asked or not
@@ -229,6 +238,12 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         elif b.tokens and b.tokens[0].type == "table_open":
             recap = _RECAP.search(T.plain(title)) is not None
             out.extend((None if recap else _table_questions(b, lines, level)) or [b])
+        elif id(b) in quoted:
+            spans = _item_spans(b.tokens)
+            for k, _ in spans:
+                inline = next(t for t in b.tokens[k:] if t.type == "inline")
+                first = _TASK_MARK.sub("", inline.content.split("\n", 1)[0])
+                out.extend(_question_item(b.tokens[k], first, lines, level))
         else:
             members = bool(_SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
             out.extend(_promote_list(b, lines, level, members) or [b])
@@ -429,6 +444,75 @@ _LEANS = re.compile(r"(为什么|为何|如何|怎么|怎样|什么|why|how|what
 def _follow_up(line: str) -> bool:
     m = _QA_PREFIX.match(line)
     return bool(m) and m.group(1).lower() in ("追问", "follow-up")
+
+
+# `**1、数据结构分类**` alone on its line: a numbered topic, its explanation below it.
+_BOLD_TOPIC = re.compile(
+    r"^\s*(\*\*|__)\s*(\d{1,3})\s*[、.．)）](?!\d)\s*([^*_\n:：]{1,60}?)\s*\1\s*$"
+)
+
+
+def _topic_runs(blocks: list[Block]) -> set[int]:
+    """Numbered bold topic lines under one heading (`**1、数据结构分类**`, `**2、基本数据类型**`),
+    two or more numbered in order, most of them explained by what follows: each is a topic."""
+    found: set[int] = set()
+    run: list[tuple[int, int, bool]] = []  # (id, number, explained)
+
+    def close() -> None:
+        numbers = [n for _, n, _ in run]
+        ordered = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if run else False
+        if len(run) >= 2 and ordered and 2 * sum(e for *_, e in run) > len(run):
+            found.update(i for i, _, _ in run)
+        run.clear()
+
+    for k, b in enumerate(blocks):
+        if b.kind == "heading":
+            close()
+            continue
+        m = _BOLD_TOPIC.match(b.text.split("\n", 1)[0]) if b.kind == "paragraph" else None
+        if m is None:
+            continue
+        after = blocks[k + 1] if k + 1 < len(blocks) else None
+        explained = "\n" in b.text.strip() or bool(
+            after is not None
+            and after.kind not in ("heading", "hr")
+            and not (after.kind == "paragraph" and _BOLD_TOPIC.match(after.text.split("\n", 1)[0]))
+            and has_content([after])
+        )
+        run.append((id(b), int(m.group(2)), explained))
+    close()
+    return found
+
+
+def _is_quote(b: Block | None) -> bool:
+    return b is not None and bool(b.tokens) and b.tokens[0].type == "blockquote_open"
+
+
+def _quoted_runs(blocks: list[Block]) -> set[int]:
+    """An interview's list of questions under one heading, some items answered by a quote
+    right after them (`4. bagging 和 boosting 的区别` + `> 二者都是集成学习…`): every list of
+    that heading is a list of questions, when most of its items ask or only some of them
+    are answered (a list of tips, each explained by its quote, is no interview)."""
+    found: set[int] = set()
+    lists: list[Block] = []
+    quoted = 0
+    for k, b in enumerate([*blocks, None]):
+        if b is None or b.kind == "heading":
+            items = [t.content for x in lists for t in _first_inlines(x)]
+            asking = sum(_item_asks(t) for t in items)
+            if quoted and (2 * asking >= len(items) or 2 * quoted < len(items)):
+                found.update(id(x) for x in lists)
+            lists, quoted = [], 0
+        elif b.kind == "other" and b.tokens and b.tokens[0].type in _LISTS:
+            lists.append(b)
+            quoted += _is_quote(blocks[k + 1] if k + 1 < len(blocks) else None)
+    return found
+
+
+def _first_inlines(b: Block) -> list[Token]:
+    """The first line of each top-level item of a list block."""
+    base = b.tokens[0].level
+    return [t for t in b.tokens if t.type == "inline" and t.level == base + 3]
 
 
 def _task_runs(blocks: list[Block]) -> set[int]:

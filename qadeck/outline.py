@@ -120,9 +120,15 @@ class OutlineBuilder:
     def build(self, root: Node) -> Document:
         rules = self.rules = Classifier(root)
         top = root.children
+        sections: list[Section] = []
         title = self.options.get("title")
         preamble = root.body
-        if self.is_title(root):
+        quoted = self.quoted_question(root)
+        if quoted is not None:
+            title = title or quoted.text
+            sections.append(self.one_card_file(top, title, quoted))
+            top, preamble = [], []
+        elif self.is_title(root):
             head = next(n for n in top if not self.aside(n))
             title = title or T.plain(T.split_label(title_of(head))[1])
             self.decide(head, "title", "title", "the only top-level heading; it names the document")
@@ -132,7 +138,6 @@ class OutlineBuilder:
             top = [*top[:at], *head.children, *top[at + 1 :]]
         title = title or self.name
         self.check_stray_translations(preamble, "the preamble")
-        sections: list[Section] = []
         loose: list[Node] = []
         if self.one_question(top, title):
             sections.append(self.one_card_file(top, title))
@@ -205,27 +210,54 @@ class OutlineBuilder:
         asks = bool(self.options.get("title")) and T.reads_as_question(title)
         return parts * 3 >= len(top) * 2 or (asks and parts * 2 >= len(top))
 
-    def one_card_file(self, top: list[Node], title: str) -> Section:
+    def quoted_question(self, root: Node) -> Block | None:
+        """`> 什么是过拟合？` alone before the first heading, and nothing below asks outright:
+        the file answers that one question (its headings are the answer's parts)."""
+        assert self.rules is not None
+        if len(root.body) != 1 or not root.children:
+            return None
+        b = root.body[0]
+        types = [t.type for t in b.tokens]
+        if types != ["blockquote_open", "paragraph_open", "inline", "paragraph_close",
+                     "blockquote_close"]:  # fmt: skip
+            return None
+        text = b.tokens[2].content.strip()
+        if "\n" in text or not 2 <= len(text) <= 150 or "](" in text:
+            return None
+        if any(self.rules.asked_outright(n) for n in root.children):
+            return None
+        return Block("heading", b.start, b.start + 1, [], root.children[0].level, text,
+                     origin="file")  # fmt: skip
+
+    def one_card_file(self, top: list[Node], title: str, quoted: Block | None = None) -> Section:
         """The one-question file: every top heading a part (`# 题目`, `# 标准答案`, …). The
-        question is the short paragraph under `题目`/`Question`, else the file's title."""
-        ask = next(
-            (
-                n
-                for n in top
-                if _QUESTION_PART.fullmatch(T.plain(title_of(n)))
-                and len(n.body) == 1
-                and n.body[0].kind == "paragraph"
-                and len(n.body[0].text) <= 300
-                and not n.children
-            ),
-            None,
+        question is the short paragraph under `题目`/`Question`, else the file's title; or
+        the quoted line before the first heading (`quoted`)."""
+        ask = (
+            None
+            if quoted
+            else next(
+                (
+                    n
+                    for n in top
+                    if _QUESTION_PART.fullmatch(T.plain(title_of(n)))
+                    and len(n.body) == 1
+                    and n.body[0].kind == "paragraph"
+                    and len(n.body[0].text) <= 300
+                    and not n.children
+                ),
+                None,
+            )
         )
         question = ask.body[0].text.strip().replace("\n", " ") if ask else title
         parts = [n for n in top if n is not ask]
         where = ask.body[0].start if ask else top[0].block.start
-        head = Block("heading", where, where + 1, [], top[0].level, question, origin="file")
+        head = quoted or Block("heading", where, where + 1, [], top[0].level, question,
+                               origin="file")  # fmt: skip
         node = Node(head, top[0].level, children=parts)
-        self.decide(node, "card", "one-question-file", "every top heading is a part of one answer")
+        self.decide(node, "card", "one-question-file", "the quoted question before the first"
+                    " heading; the file answers it" if quoted else
+                    "every top heading is a part of one answer")  # fmt: skip
         for n in parts:
             self.decide(n, "part", "part-heading", "a part of the file's one answer")
         out = Emitted()
