@@ -495,18 +495,29 @@ def _quoted_runs(blocks: list[Block]) -> set[int]:
     are answered (a list of tips, each explained by its quote, is no interview)."""
     found: set[int] = set()
     lists: list[Block] = []
-    quoted = 0
+    quoted = prose = 0
     for k, b in enumerate([*blocks, None]):
         if b is None or b.kind == "heading":
             items = [t.content for x in lists for t in _first_inlines(x)]
             asking = sum(_item_asks(t) for t in items)
-            if quoted and (2 * asking >= len(items) or 2 * quoted < len(items)):
+            short = all("\n" not in t and len(T.plain(t)) <= _ASKED_ITEM for t in items)
+            if (
+                quoted
+                and short
+                and prose <= 1  # an interview's record: its lists, their quotes, one intro
+                and (2 * asking >= len(items) or 2 * quoted < len(items))
+            ):
                 found.update(id(x) for x in lists)
-            lists, quoted = [], 0
+            lists, quoted, prose = [], 0, 0
+        elif b.kind == "paragraph":
+            prose += 1
         elif b.kind == "other" and b.tokens and b.tokens[0].type in _LISTS:
             lists.append(b)
             quoted += _is_quote(blocks[k + 1] if k + 1 < len(blocks) else None)
     return found
+
+
+_ASKED_ITEM = 80  # characters: an interview's question fits on one short line
 
 
 def _first_inlines(b: Block) -> list[Token]:

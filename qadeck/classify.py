@@ -33,6 +33,8 @@ _NOT_A_TOPIC = re.compile(
     r"联系方式|交流群|读者群|赞赏|打赏|广告|版权声明|转载声明|声明|更新日志|更新记录|标签|tags|"
     r"前言|引言|写在前面|写在最前面|序言|开篇|导读|简单介绍|简要介绍|preface|foreword|"
     r"additional talking points|talking points|additional topics|further topics|延伸话题|"
+    r"(延伸|扩展|推荐|相关)阅读.{0,8}|(原始|相关|参考|经典|推荐)?论文(列表|链接|推荐|阅读)?|"
+    r"(original |related |key )?papers?|"
     r"references?|further reading|reading list|see also|links|useful links|resources|"
     r"books|credits|acknowledge?ments|contents|table of contents|toc|license|contributing|"
     r"contributors|changelog|star history|sponsors?|about( me| the author)?|contact)\s*[:：]?$",
@@ -164,6 +166,7 @@ class Classifier:
         self._item_share: dict[int, float] = {}  # by parent: numbered children answered
         self._after_answer: dict[int, set[int]] = {}  # by parent: children after `参考回答`
         self._outright: dict[int, bool] = {}
+        self._facets: dict[int, bool] = {}
         # Several level-1 headings are chapters, not the document's name.
         self.chapters = sum(c.level == 1 for c in root.children) > 1
         self._index(root, None)
@@ -277,6 +280,30 @@ class Classifier:
             )
             after = self._after_answer[id(parent)] = {id(c) for c in kids[first + 1 :]}
         return id(node) in after and has_content(node.body) and not self.part_word(node)
+
+    def facets(self, node: Node) -> bool:
+        """`## 常见误区` over `### 误区 1：…`, `### 误区 2：…`; `## Chunk 常见问题` over `### Chunk
+        太小`, `### Chunk 太大`: a heading with no text of its own whose sub-headings, none
+        asking and none with sub-headings of its own, each name its subject. They are facets
+        of one topic, the parts of its answer."""
+        found = self._facets.get(id(node))
+        if found is None:
+            kids = node.children
+            title = _bare_title(node)
+            found = self._facets[id(node)] = (
+                node.block is not None
+                and not has_content(node.body)
+                and len(kids) >= 2
+                and not self.asks(node)
+                and all(
+                    not k.children
+                    and has_content(k.body)
+                    and not self.asks(k)
+                    and _names(title, _bare_title(k))
+                    for k in kids
+                )
+            )
+        return found
 
     def asked_outright(self, node: Node) -> bool:
         """It, or a heading below it, ends with a question mark, is numbered as a question or
@@ -595,6 +622,7 @@ RULES: tuple[Rule, ...] = (
                 or (c.asks(p) and not c.asks(n) and not c.question_below(n))
                 # under `Q02 · 索引构建`, only what asks outright is a question of its own
                 or (q_numbered(p) and not c.asked_outright(n))
+                or c.facets(p)
             )
         ),
     ),
