@@ -245,7 +245,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 first = _TASK_MARK.sub("", inline.content.split("\n", 1)[0])
                 out.extend(_question_item(b.tokens[k], first, lines, level))
         else:
-            members = bool(_SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
+            members = bool(SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
             out.extend(_promote_list(b, lines, level, members) or [b])
     return out
 
@@ -325,7 +325,7 @@ def _callout(b: Block, lines: list[str], level: int, in_question: bool) -> tuple
 
 # `## Three Pillars of Observability`, `## Redis 的优点`: its list's bold items are the
 # set's members, explained; not questions.
-_SET_TITLE = re.compile(
+SET_TITLE = re.compile(
     r"\b(types|kinds|goals|benefits|advantages|disadvantages|drawbacks|features|pillars|"
     r"principles|components|steps|stages|characteristics|properties|ways|best practices|pros|"
     r"cons|use cases|reasons|levels|layers|strategies|techniques|factors)\b|"

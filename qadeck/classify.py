@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import text as T
-from .blocks import Block, Node, has_content
+from .blocks import SET_TITLE, Block, Node, has_content
 
 _NOT_A_TOPIC = re.compile(
     r"^(参考(资料|文献|链接|阅读|文章|博客)?|相关(链接|资料|阅读|文章)|延伸阅读|扩展阅读|推荐阅读|"
@@ -90,6 +90,12 @@ _LANGUAGE = re.compile(
     r"php|ruby|scala|dart|sql|shell|bash)(\s*(版本|版|代码|实现|解法|version|code))?\s*[:：]?$",
     re.I,
 )
+# `PyTorch 实现`, `NumPy code`: a part word after the library or language it is written in.
+_FRAMEWORK = re.compile(
+    r"(pytorch|torch|tensorflow|tf|keras|jax|numpy|paddle|mindspore|python3?|java|c\+\+|cpp|go|"
+    r"rust|sql|js|javascript|typescript)\s*(版本?|的)?\s*(?=\S)",
+    re.I,
+)
 _CODE_PARENT = re.compile(r"(代码|语言|实现|版本|code|implementation|solution)", re.I)
 # `参考答案` under the question's own level: the answer, written as a sibling heading.
 _ANSWER_PART = re.compile(
@@ -117,6 +123,8 @@ _APPENDIX = re.compile(
     r"\s*[:：]?$",
     re.I,
 )
+# A heading that names a set whose members its sub-headings are (with `SET_TITLE`).
+_SET_OF = re.compile(r"(难点|挑战|误区|陷阱|注意事项|亮点|要素)$")
 # `## 最后一页速记`, `## Cheat sheet`: what the cards say, said again in brief.
 _RECAP = re.compile(
     r"(速记|速查|速背|速览|一页纸|最后一页|考前|cheat ?sheet|recap|quick reference|at a glance)",
@@ -216,6 +224,8 @@ class Classifier:
             return True
         if _EXAMPLE_OF.match(title) or _PART.match(_QUALIFIER.sub("", title)):
             return True  # `示例：构造张量`, `Implementation Snippet (PyTorch)`
+        if (m := _FRAMEWORK.match(title)) and _PART.match(title[m.end() :]):
+            return True  # `PyTorch 实现`, `Python 代码`
         parent = self.parents.get(id(node))
         return bool(
             _LANGUAGE.match(title)
@@ -290,6 +300,8 @@ class Classifier:
         if found is None:
             kids = node.children
             title = _bare_title(node)
+            # `MoE 的工程难点` over `1. All-to-All 通信`, `2. 显存压力`: a set and its members
+            members = SET_TITLE.search(title) or _SET_OF.search(title)
             found = self._facets[id(node)] = (
                 node.block is not None
                 and not has_content(node.body)
@@ -299,7 +311,7 @@ class Classifier:
                     not k.children
                     and has_content(k.body)
                     and not self.asks(k)
-                    and _names(title, _bare_title(k))
+                    and (_names(title, _bare_title(k)) or bool(members))
                     for k in kids
                 )
             )
@@ -504,7 +516,12 @@ def _label_or_image(b: Block) -> bool:
     if _LINK_TEXT.fullmatch(text) and text.startswith("!"):
         return True
     plain = T.plain(text)
+    if _BOLD_LABEL.fullmatch(text) and len(plain) <= 20:
+        return True  # `**作用**` over its list: a label
     return len(plain) <= 40 and plain.rstrip().endswith((":", "："))
+
+
+_BOLD_LABEL = re.compile(r"(\*\*|__)[^*_\n]+\1")
 
 
 def _names(title: str, text: str) -> bool:
