@@ -131,9 +131,22 @@ def reads_as_question(text: str) -> bool:
     if any(t.endswith(w) or (t.startswith(w) and _asks_after(t[len(w) :]))
            for w in _QUESTION_WORDS):  # fmt: skip
         return True  # `介绍：b = a。…` is a label and its text
+    if any(
+        t.startswith(w) and _asks_after(t[len(w) :]) and not _TASK_NOUN.match(t[len(w) :])
+        for w in _TASK_WORDS
+    ):
+        return True
     if re.search(r"(什么|为什么|如何|怎么|怎样|哪些|是否)", t):
         return True
     return bool(_EN_QUESTION.match(t))
+
+
+# `手写 softmax`, `推导交叉熵的梯度`, `给定数组…`: a task set as a question.
+_TASK_WORDS = ("手写", "手推", "推导", "证明", "给定", "编写", "写出", "请写", "请实现", "请解释")
+
+
+# `推导过程`, `证明思路`: a part of an answer, named.
+_TASK_NOUN = re.compile(r"\s*(过程|公式|细节|结果|部分|思路|步骤|方法|题|版本?)\s*$")
 
 
 def _asks_after(rest: str) -> bool:
