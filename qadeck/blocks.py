@@ -225,6 +225,9 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             if b.end > b.start + 1:
                 out.append(Block("paragraph", b.start + 1, b.end, b.tokens))
             continue
+        if b.kind == "paragraph" and _states_the_problem(b, out[-1] if out else None):
+            out.append(b)  # `### 1. 最大子数组和` + `**题目**：给定…`: the heading names it
+            continue
         if b.kind == "paragraph":
             label = T.split_label(b.text.split("\n", 1)[0])[0]
             # `2，构造函数的初始化顺序。` after question 1 is question 2, asked or not
@@ -524,6 +527,25 @@ def _first_inlines(b: Block) -> list[Token]:
     """The first line of each top-level item of a list block."""
     base = b.tokens[0].level
     return [t for t in b.tokens if t.type == "inline" and t.level == base + 3]
+
+
+_PROBLEM_LABEL = re.compile(
+    r"^\s*+(?:\*\*|__)?+\s*+(题目|题目描述|问题描述|problem|problem statement)\s*+"
+    r"(?:\*\*|__)?+\s*+[:：]",
+    re.I,
+)
+
+
+def _states_the_problem(b: Block, above: Block | None) -> bool:
+    """`**题目**：…` first under a heading states the problem the heading names; the heading,
+    not the statement, is the card's question."""
+    return (
+        above is not None
+        and above.kind == "heading"
+        and above.origin == "heading"
+        and bool(above.text.strip())
+        and _PROBLEM_LABEL.match(b.text) is not None
+    )
 
 
 def _task_runs(blocks: list[Block]) -> set[int]:

@@ -28,7 +28,7 @@ from . import text as T
 from .blocks import SET_TITLE, Block, Node, has_content
 
 _NOT_A_TOPIC = re.compile(
-    r"^(参考(资料|文献|链接|阅读|文章|博客)?|相关(链接|资料|阅读|文章)|延伸阅读|扩展阅读|推荐阅读|"
+    r"^(参考(资料|文献|链接|阅读|文章|博客|资源)?|相关(链接|资料|阅读|文章)|延伸阅读|扩展阅读|推荐阅读|"
     r"学习资料|学习资源|资料|资源|推荐书籍|书籍推荐|目录|致谢|鸣谢|微信公众号|公众号|关注我|联系我|"
     r"联系方式|交流群|读者群|赞赏|打赏|广告|版权声明|转载声明|声明|更新日志|更新记录|标签|tags|"
     r"前言|引言|写在前面|写在最前面|序言|开篇|导读|简单介绍|简要介绍|preface|foreword|"
@@ -302,11 +302,14 @@ class Classifier:
             title = _bare_title(node)
             # `MoE 的工程难点` over `1. All-to-All 通信`, `2. 显存压力`: a set and its members
             members = SET_TITLE.search(title) or _SET_OF.search(title)
+            labels = [T.split_label(title_of(k))[0] for k in kids]
             found = self._facets[id(node)] = (
                 node.block is not None
                 and not has_content(node.body)
                 and len(kids) >= 2
                 and not self.asks(node)
+                # numbered, they count from 1 under it: `6.`, `7.` go on a numbering of the file
+                and (not any(labels) or labels[0] in ("1", "一"))
                 and all(
                     not k.children
                     and has_content(k.body)

@@ -16,6 +16,7 @@ How a file becomes cards (documented in the README, shown by `check --decisions`
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,15 @@ from .sourcefile import MAX_BYTES, read_source  # noqa: F401 - part of this modu
 _FRONT_KEYS = {
     "title", "title_en", "deck", "author", "lang", "tags", "id", "description", "english_cards",
 }  # fmt: skip
+# Keys static-site generators put in front matter (Jekyll, Hexo, Hugo, VuePress, Docusaurus,
+# Obsidian): notes published as a site carry them; they say nothing to qadeck, so no warning.
+_SITE_KEYS = frozenset({
+    "layout", "permalink", "date", "updated", "lastmod", "categories", "category", "keywords",
+    "excerpt", "published", "draft", "slug", "weight", "toc", "comments", "sidebar",
+    "sidebar_position", "sidebar_label", "nav_order", "parent", "grand_parent", "has_children",
+    "mathjax", "katex", "math", "aliases", "cover", "image", "thumbnail", "source", "questions",
+    "difficulty", "status", "created", "modified", "type", "order", "index", "hide", "sticky",
+})  # fmt: skip
 
 
 _BOMS = (
@@ -248,12 +258,18 @@ def _front_matter(tokens: list[Token], diags: Diagnostics) -> tuple[dict[str, An
     for i, x in enumerate(tok.content.split("\n")):
         where.setdefault(x.split(":", 1)[0], i + 2)  # one pass: a key's line, for messages
     good: dict[str, Any] = {}
+    raw_lines = tok.content.split("\n")
     for key, value in data.items():
         line = where.get(str(key), 1)
+        if isinstance(value, int | float | datetime.date) and not isinstance(value, bool):
+            # `title: 2026-04-28`, `id: 42`: YAML reads a date or a number; it is text as written
+            value = raw_lines[line - 2].split(":", 1)[1].strip() if line >= 2 else str(value)
         if isinstance(value, str):
             value = _clean_value(value, line, diags)
         elif isinstance(value, list):
             value = [_clean_value(v, line, diags) if isinstance(v, str) else v for v in value]
+        if key in _SITE_KEYS and key not in _FRONT_KEYS:
+            continue
         if key not in _FRONT_KEYS:
             diags.warning(line, 1, f"unknown front matter key {key!r} ignored")
         elif key == "tags":

@@ -332,3 +332,16 @@ def test_a_heading_is_decided_by_its_own_neighbourhood():
     ]
     seen = [[c.question for c in parse_text(head + t).cards][:2] for t in tails]
     assert seen == [["注意力", "注意力的复杂度是多少？"]] * 3
+
+
+def test_front_matter_of_a_published_site_is_read_not_refused():
+    """Jekyll notes: `title: 2026-04-28` is a date to YAML and text to the author; the
+    generator's own keys (layout, permalink) are no typo to warn about."""
+    doc = parse_text(
+        "---\nlayout: default\ntitle: 2026-04-28\npermalink: /r.html\nid: 0042\n---\n"
+        "## 什么是 SFT？\n监督微调。\n",
+        "x.md",
+    )
+    assert doc.title == "2026-04-28" and doc.options["id"] == "0042"
+    assert [c.question for c in doc.cards] == ["什么是 SFT？"]
+    assert not [w for w in doc.warnings if "front matter" in w.message]
