@@ -175,6 +175,7 @@ class Classifier:
         self._after_answer: dict[int, set[int]] = {}  # by parent: children after `参考回答`
         self._outright: dict[int, bool] = {}
         self._facets: dict[int, bool] = {}
+        self._aspects: dict[int, bool] = {}  # by parent: its numbered children are aspects
         # Several level-1 headings are chapters, not the document's name.
         self.chapters = sum(c.level == 1 for c in root.children) > 1
         self._index(root, None)
@@ -320,6 +321,36 @@ class Classifier:
             )
         return found
 
+    def question_level(self, node: Node) -> bool:
+        """Numbered as a question (`## Q02 · 索引构建`), or an item of a numbered run whose
+        items mostly name the heading above (`## 5. Tool Use 的核心组成` … under `# Tool
+        Use`): aspects of one subject, each a question; what is below belongs to its answer,
+        except what asks outright."""
+        if q_numbered(node):
+            return True
+        parent = self.parents.get(id(node))
+        if parent is None or parent.block is None:
+            return False
+        found = self._aspects.get(id(parent))
+        if found is None:
+            title = _bare_title(parent)
+            numbered = [k for k in parent.children if T.split_label(title_of(k))[0].isdigit()]
+            numbers = [int(T.split_label(title_of(k))[0]) for k in numbered]
+            naming = sum(_names(title, _bare_title(k)) for k in numbered)
+            # `## 1. 模型压缩` over `### 1.1 量化`: numbered like chapters, not aspects
+            chapters = any(
+                T.split_label(title_of(g))[0].startswith(f"{n}.")
+                for n, k in zip(numbers, numbered, strict=True)
+                for g in k.children
+            )
+            found = self._aspects[id(parent)] = (
+                len(numbers) >= 3
+                and numbers == list(range(1, len(numbers) + 1))
+                and 2 * naming >= len(numbers)
+                and not chapters
+            )
+        return found and T.split_label(title_of(node))[0].isdigit()
+
     def asked_outright(self, node: Node) -> bool:
         """It, or a heading below it, ends with a question mark, is numbered as a question or
         was promoted as one (a bold question line, a list of follow-ups)."""
@@ -354,7 +385,7 @@ class Classifier:
             not has_content(blocks)
             and node.children
             and not self.is_part(node.children[0])
-            and not q_numbered(node)
+            and not self.question_level(node)
         ):
             parts = []  # `### 总结` after the questions sums them up, not the heading
         if not has_content(blocks) and not parts:
@@ -641,7 +672,7 @@ RULES: tuple[Rule, ...] = (
                 # under a question, a sub-heading that asks nothing belongs to its answer
                 or (c.asks(p) and not c.asks(n) and not c.question_below(n))
                 # under `Q02 · 索引构建`, only what asks outright is a question of its own
-                or (q_numbered(p) and not c.asked_outright(n))
+                or (c.question_level(p) and not c.asked_outright(n))
                 or c.facets(p)
             )
         ),
@@ -655,9 +686,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "numbered-question",
         "card",
-        "numbered as a question (Q02 · …); what is below belongs to its answer, except the"
-        " questions asked outright",
-        lambda c, n, p: q_numbered(n),
+        "numbered as a question (Q02 · …, or an aspect in a numbered run that names the"
+        " heading above); what is below belongs to its answer, except the questions asked"
+        " outright",
+        lambda c, n, p: c.question_level(n),
     ),
     Rule(
         "numbered-item",

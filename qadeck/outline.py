@@ -10,7 +10,7 @@ from typing import Any
 
 from . import text as T
 from .blocks import Block, Node, has_content
-from .classify import Classifier, Verdict, outright, q_numbered, title_of, trailing_id
+from .classify import Classifier, Verdict, outright, title_of, trailing_id
 from .dialect import LANG_CODES
 from .errors import Diagnostics
 from .glossary import find_terms
@@ -407,7 +407,7 @@ class OutlineBuilder:
             if verdict.kind == "card" and self.rules.after_answer(child, node):
                 apart.append(child)  # a topic after the answer: a card of its own
                 continue
-            if q_numbered(node) and self.rules.asked_outright(child):
+            if self.rules.question_level(node) and self.rules.asked_outright(child):
                 child = self.outright_apart(child, apart)  # `Q02 · …`'s follow-ups
                 if child is None:
                     continue
