@@ -132,6 +132,11 @@ _RECAP = re.compile(
 )
 # A top heading that says it is notes: the page's title, however its topic reads.
 _NOTES_TITLE = re.compile(r"笔记|面经|学习记录|读书记录|\bnotes\b|cheat ?sheet", re.I)
+# A title that names a collection of questions or notes, not one subject.
+_COLLECTION = re.compile(
+    _CHAPTER.pattern + r"|" + _NOTES_TITLE.pattern + r"|(题|问题|汇总|整理|大全|基础|知识点|八股)",
+    re.I,
+)
 _INTRO = re.compile(
     r"^\s*(本文|本章|本节|本篇|本部分|本系列|这里|以下|下面|此处|这部分|这一章|这篇|该部分|整理|收集|"
     r"汇总|记录|总结了|(this|the following) (page|document|section|chapter|part|file|repo)|"
@@ -343,13 +348,18 @@ class Classifier:
                 for n, k in zip(numbers, numbered, strict=True)
                 for g in k.children
             )
+            # `# Speculative Decoding` over `## 1. 为什么需要它`, `## 2. 基本角色`: a file
+            # about one subject, numbering its points (a collection's title names no subject)
+            subject = parent.level == 1 and not _COLLECTION.search(title)
             found = self._aspects[id(parent)] = (
                 len(numbers) >= 3
                 and numbers == list(range(1, len(numbers) + 1))
-                and 2 * naming >= len(numbers)
+                and (2 * naming >= len(numbers) or subject)
                 and not chapters
             )
-        return found and T.split_label(title_of(node))[0].isdigit()
+        label, rest = T.split_label(title_of(node))
+        # `## 3. 问答` among the points names a collection of questions, not a point
+        return found and label.isdigit() and not _CHAPTER.search(T.plain(rest))
 
     def asked_outright(self, node: Node) -> bool:
         """It, or a heading below it, ends with a question mark, is numbered as a question or
@@ -446,6 +456,13 @@ def q_numbered(node: Node) -> bool:
     """`## Q02 · 索引构建`: the author numbers questions; the headings under it that do not
     ask outright are the parts of its answer (`核心公式`, `对比表`)."""
     return node.block is not None and bool(_Q_NUMBER.fullmatch(T.split_label(title_of(node))[0]))
+
+
+def _remains(node: Node) -> bool:
+    """Something of it is left for an answer once the questions asked outright go apart."""
+    return not outright(node) and (
+        has_content(node.body) or any(_remains(k) for k in node.children)
+    )
 
 
 def outright(node: Node) -> bool:
@@ -689,7 +706,9 @@ RULES: tuple[Rule, ...] = (
         "numbered as a question (Q02 · …, or an aspect in a numbered run that names the"
         " heading above); what is below belongs to its answer, except the questions asked"
         " outright",
-        lambda c, n, p: c.question_level(n),
+        lambda c, n, p: (
+            c.question_level(n) and (has_content(n.body) or any(_remains(k) for k in n.children))
+        ),
     ),
     Rule(
         "numbered-item",
