@@ -178,7 +178,7 @@ class Classifier:
         self._asking_share: dict[int, float] = {}  # by parent: numbered children that ask
         self._item_share: dict[int, float] = {}  # by parent: numbered children answered
         self._after_answer: dict[int, set[int]] = {}  # by parent: children after `参考回答`
-        self._outright: dict[int, bool] = {}
+        self._outright: dict[tuple[int, bool], bool] = {}
         self._facets: dict[int, bool] = {}
         self._aspects: dict[int, bool] = {}  # by parent: its numbered children are aspects
         # Several level-1 headings are chapters, not the document's name.
@@ -364,11 +364,36 @@ class Classifier:
     def asked_outright(self, node: Node) -> bool:
         """It, or a heading below it, ends with a question mark, is numbered as a question or
         was promoted as one (a bold question line, a list of follow-ups)."""
-        found = self._outright.get(id(node))
+        return self.question_in(node, strict=True)
+
+    def own_question(self, node: Node, strict: bool) -> bool:
+        """Under a question-level heading, a question of its own: one asked outright; under
+        a point of a numbered run (`strict` False), also one that reads as a question
+        (`### 为什么 DPO 很流行`), since the author marks none outright."""
+        if outright(node):
+            return True
+        return (
+            not strict
+            and node.block is not None
+            and is_question(node)
+            and not self.part_word(node)  # `Step 3：看上下文是否干净` is a step of the answer
+        )
+
+    def question_in(self, node: Node, strict: bool) -> bool:
+        """It or a heading below it is a question of its own (`own_question`)."""
+        found = self._outright.get((id(node), strict))
         if found is None:
-            found = outright(node) or any(self.asked_outright(k) for k in node.children)
-            self._outright[id(node)] = found
+            found = self.own_question(node, strict) or any(
+                self.question_in(k, strict) for k in node.children
+            )
+            self._outright[(id(node), strict)] = found
         return found
+
+    def remains(self, node: Node, strict: bool) -> bool:
+        """Something of it is left for an answer once its own questions go apart."""
+        return not self.own_question(node, strict) and (
+            has_content(node.body) or any(self.remains(k, strict) for k in node.children)
+        )
 
     def holds_cards(self, node: Node) -> bool:
         """A card or a category below it (parts, notes and skipped headings are neither)."""
@@ -456,13 +481,6 @@ def q_numbered(node: Node) -> bool:
     """`## Q02 · 索引构建`: the author numbers questions; the headings under it that do not
     ask outright are the parts of its answer (`核心公式`, `对比表`)."""
     return node.block is not None and bool(_Q_NUMBER.fullmatch(T.split_label(title_of(node))[0]))
-
-
-def _remains(node: Node) -> bool:
-    """Something of it is left for an answer once the questions asked outright go apart."""
-    return not outright(node) and (
-        has_content(node.body) or any(_remains(k) for k in node.children)
-    )
 
 
 def outright(node: Node) -> bool:
@@ -689,7 +707,7 @@ RULES: tuple[Rule, ...] = (
                 # under a question, a sub-heading that asks nothing belongs to its answer
                 or (c.asks(p) and not c.asks(n) and not c.question_below(n))
                 # under `Q02 · 索引构建`, only what asks outright is a question of its own
-                or (c.question_level(p) and not c.asked_outright(n))
+                or (c.question_level(p) and not c.question_in(n, q_numbered(p)))
                 or c.facets(p)
             )
         ),
@@ -707,7 +725,8 @@ RULES: tuple[Rule, ...] = (
         " heading above); what is below belongs to its answer, except the questions asked"
         " outright",
         lambda c, n, p: (
-            c.question_level(n) and (has_content(n.body) or any(_remains(k) for k in n.children))
+            c.question_level(n)
+            and (has_content(n.body) or any(c.remains(k, q_numbered(n)) for k in n.children))
         ),
     ),
     Rule(

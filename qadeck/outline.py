@@ -10,7 +10,7 @@ from typing import Any
 
 from . import text as T
 from .blocks import Block, Node, has_content
-from .classify import Classifier, Verdict, outright, title_of, trailing_id
+from .classify import Classifier, Verdict, q_numbered, title_of, trailing_id
 from .dialect import LANG_CODES
 from .errors import Diagnostics
 from .glossary import find_terms
@@ -407,8 +407,9 @@ class OutlineBuilder:
             if verdict.kind == "card" and self.rules.after_answer(child, node):
                 apart.append(child)  # a topic after the answer: a card of its own
                 continue
-            if self.rules.question_level(node) and self.rules.asked_outright(child):
-                child = self.outright_apart(child, apart)  # `Q02 · …`'s follow-ups
+            strict = q_numbered(node)
+            if self.rules.question_level(node) and self.rules.question_in(child, strict):
+                child = self.questions_apart(child, apart, strict)  # `Q02 · …`'s follow-ups
                 if child is None:
                     continue
             if verdict.kind == "part":
@@ -421,17 +422,21 @@ class OutlineBuilder:
         for child in apart:
             self.walk(child, at, out)
 
-    def outright_apart(self, node: Node, apart: list[Node]) -> Node | None:
-        """`node` under a numbered question, without the questions asked outright below it
-        (they go to `apart`, cards of their own); None when nothing of it is left."""
+    def questions_apart(self, node: Node, apart: list[Node], strict: bool) -> Node | None:
+        """`node` under a question-level heading, without the questions of their own below
+        it (they go to `apart`, cards of their own); None when nothing of it is left."""
         assert self.rules is not None
-        if outright(node):
+        if self.rules.own_question(node, strict):
             apart.append(node)
             return None
         kept = [
             k
             for c in node.children
-            if (k := self.outright_apart(c, apart) if self.rules.asked_outright(c) else c)
+            if (
+                k := self.questions_apart(c, apart, strict)
+                if self.rules.question_in(c, strict)
+                else c
+            )
         ]
         if not kept and not has_content(node.body):
             self.record(node, self.rules.verdict(node))
