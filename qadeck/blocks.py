@@ -159,6 +159,8 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     quoted = _quoted_runs(blocks)
     chain: int | None = None  # the number of the last numbered question line (`1，…？`)
     stages: dict[int, str] = {}  # by level: the question whose stages its siblings may be
+    asking: dict[int, bool] = {}  # by level: whether the heading open at that level asks
+    under_question = False
     i = 0
     while i < len(blocks):
         b = blocks[i]
@@ -170,6 +172,9 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             stage = b.level in stages and T.stage_after(T.plain(title), stages[b.level])
             if asked or not stage:
                 stages[b.level] = T.plain(title) if asked else ""
+            asking = {k: v for k, v in asking.items() if k < b.level}
+            under_question = any(asking.values())  # a heading above it asks
+            asking[b.level] = asked
             level, in_question, answered = b.level, asked or stage, False
             chain, number = None, int(label) if label.isdigit() else None
             out.append(b)
@@ -239,8 +244,9 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 chain = None
             out.extend(promoted)
         elif b.tokens and b.tokens[0].type == "table_open":
-            recap = _RECAP.search(T.plain(title)) is not None
-            out.extend((None if recap else _table_questions(b, lines, level)) or [b])
+            # a recap says again what was asked; under a question, a table is its answer's
+            keep = under_question or _RECAP.search(T.plain(title)) is not None
+            out.extend((None if keep else _table_questions(b, lines, level)) or [b])
         elif id(b) in quoted:
             spans = _item_spans(b.tokens)
             for k, _ in spans:
