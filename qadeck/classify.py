@@ -127,7 +127,8 @@ _APPENDIX = re.compile(
 _SET_OF = re.compile(r"(难点|挑战|误区|陷阱|注意事项|亮点|要素)$")
 # `## 最后一页速记`, `## Cheat sheet`: what the cards say, said again in brief.
 _RECAP = re.compile(
-    r"(速记|速查|速背|速览|一页纸|最后一页|考前|cheat ?sheet|recap|quick reference|at a glance)",
+    r"(速记|速查|速背|速览|一页纸|最后一页|考前|cheat ?sheet|recap|quick reference|at a glance|"
+    r"记忆要点|要记住的|你要记住|回答模板|答题模板|一句话定义|视频脚本|结构化回答|面试话术)",
     re.I,
 )
 # A top heading that says it is notes: the page's title, however its topic reads.
