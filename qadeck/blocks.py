@@ -127,7 +127,8 @@ def _unspaced_heading(b: Block) -> list[Block]:
 # Possessive runs of disjoint characters, and the question taken greedily (its closing `**`
 # is stripped in code): no backtracking through runs of spaces.
 _QA_PREFIX = re.compile(
-    r"^\s*+(?:\*\*|__)?+\s*+(问题|问|追问|题目|Q\d{0,3}|Question|Problem|Follow-up)\s*+(?:\*\*|__)?+\s*+(?:[:：]|\.(?=\s))\s*+"
+    r"^\s*+(?:\*\*|__)?+\s*+(问题\s*+\d{1,3}(?:\.\d{1,3})*+|问题|问|追问|题目|Q\d{0,3}|Question|Problem|"
+    r"Follow-up)\s*+(?:\*\*|__)?+\s*+(?:[:：]|\.(?=\s))\s*+"
     r"(?:\*\*|__)?+\s*+(\S.*)$",
     re.I,
 )
@@ -451,8 +452,11 @@ _LEANS = re.compile(r"(为什么|为何|如何|怎么|怎样|什么|why|how|what
 
 
 def _follow_up(line: str) -> bool:
+    """`追问：…`, `Follow-up: …`, and `问题2.5: …` (numbered as a question of its own)."""
     m = _QA_PREFIX.match(line)
-    return bool(m) and m.group(1).lower() in ("追问", "follow-up")
+    return bool(m) and (
+        m.group(1).lower() in ("追问", "follow-up") or m.group(1)[2:].strip()[:1].isdigit()
+    )
 
 
 # `**1、数据结构分类**` alone on its line: a numbered topic, its explanation below it.
