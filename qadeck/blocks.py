@@ -249,24 +249,20 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             keep = under_question or _RECAP.search(T.plain(title)) is not None
             out.extend((None if keep else _table_questions(b, lines, level)) or [b])
         elif id(b) in quoted:
-            spans = _item_spans(b.tokens)
-            for k, _ in spans:
-                inline = next(t for t in b.tokens[k:] if t.type == "inline")
-                first = _TASK_MARK.sub("", inline.content.split("\n", 1)[0])
-                out.extend(_question_item(b.tokens[k], first, lines, level))
+            for start, end in _item_spans(b.tokens):  # (`i` is the block cursor)
+                first = _first_line(_item_inline(b.tokens, start, end))
+                out.extend(_question_item(b.tokens[start], first, lines, level))
         else:
             members = bool(SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
             out.extend(_promote_list(b, lines, level, members) or [b])
     return out
 
 
-# `## 最后一页速记`, `## Cheat sheet`: a recap of what was asked before; its table of
-# questions and keywords says again what the cards say.
-_RECAP = re.compile(
-    r"(速记|速查|速背|速览|一页纸|最后一页|复习|回顾|汇总|小结|总结|cheat ?sheet|recap|"
-    r"quick reference|at a glance|summary)",
-    re.I,
-)
+# `## 最后一页速记`, `## Cheat sheet`: a recap of what was asked before (the classifier
+# keeps such a heading as a note); its table of questions and keywords says again what the
+# cards say, and so does a summary's.
+RECAP_WORDS = r"速记|速查|速背|速览|一页纸|最后一页|cheat ?sheet|recap|quick reference|at a glance"
+_RECAP = re.compile(rf"({RECAP_WORDS}|复习|回顾|汇总|小结|总结|summary)", re.I)
 # A table of questions: `| 问 | 答 |`, `| Question | Answer |`, or a first column that asks.
 _QUESTION_COLUMN = re.compile(r"(问|问题|题目|提问|追问|面试题|question|questions|q)", re.I)
 _KEYWORDS = re.compile(r"(关键词|关键字|要点|记忆点|keywords?|key ?words?|key points?)", re.I)
@@ -715,8 +711,8 @@ def _promote_list(
     items = [b.tokens[i] for i, _ in spans]
     firsts, answered, asking = [], 0, 0
     for i, j in spans:
-        inline = next((t for t in b.tokens[i:j] if t.type == "inline"), None)
-        text = _TASK_MARK.sub("", inline.content.split("\n", 1)[0]) if inline else ""
+        inline = _item_inline(b.tokens, i, j)
+        text = _first_line(inline)
         firsts.append(text)
         asking += _item_asks(text, members)
         inner = [t for t in b.tokens[i + 1 : j] if t.level == base + 2 and t.nesting >= 0]
@@ -900,6 +896,16 @@ def _inline_items(b: Block, lines: list[str], level: int, items, found) -> list[
 
 
 _TASK_MARK = re.compile(r"^\s*\[[ xX]\]\s*")
+
+
+def _item_inline(tokens: list[Token], i: int, j: int) -> Token | None:
+    """The first inline token of the list item spanning tokens[i:j]."""
+    return next((t for t in tokens[i:j] if t.type == "inline"), None)
+
+
+def _first_line(inline: Token | None) -> str:
+    """An item's first line without its task box (`[ ]`, `[x]`)."""
+    return _TASK_MARK.sub("", inline.content.split("\n", 1)[0]) if inline else ""
 
 
 # `闭包是什么：🔴`: a self-check item, its state marked after a colon.

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import text as T
-from .blocks import SET_TITLE, Block, Node, has_content
+from .blocks import RECAP_WORDS, SET_TITLE, Block, Node, has_content
 
 _NOT_A_TOPIC = re.compile(
     r"^(参考(资料|文献|链接|阅读|文章|博客|资源)?|相关(链接|资料|阅读|文章)|延伸阅读|扩展阅读|推荐阅读|"
@@ -127,8 +127,8 @@ _APPENDIX = re.compile(
 _SET_OF = re.compile(r"(难点|挑战|误区|陷阱|注意事项|亮点|要素)$")
 # `## 最后一页速记`, `## Cheat sheet`: what the cards say, said again in brief.
 _RECAP = re.compile(
-    r"(速记|速查|速背|速览|一页纸|最后一页|考前|cheat ?sheet|recap|quick reference|at a glance|"
-    r"记忆要点|要记住的|你要记住|回答模板|答题模板|一句话定义|视频脚本|结构化回答|面试话术)",
+    rf"({RECAP_WORDS}|考前|记忆要点|要记住的|你要记住|回答模板|答题模板|一句话定义|视频脚本|"
+    r"结构化回答|面试话术)",
     re.I,
 )
 # A top heading that says it is notes: the page's title, however its topic reads.
@@ -470,8 +470,7 @@ def is_question(node: Node) -> bool:
     """Reads as a question, or was promoted as one (a bold question line, a task, …)."""
     if node.block is not None and node.block.origin in _PROMOTED:
         return True
-    label, question = T.split_label(title_of(node))
-    return _Q_NUMBER.fullmatch(label) is not None or T.reads_as_question(question)
+    return q_numbered(node) or T.reads_as_question(T.split_label(title_of(node))[1])
 
 
 # `## Q02 · 索引构建`, `### QA: …`: numbered as a question, whatever its words.
@@ -490,8 +489,7 @@ def outright(node: Node) -> bool:
         return False
     if node.block.origin in _PROMOTED or q_numbered(node):
         return True
-    core = T.undecorate(T.plain(T.split_label(title_of(node))[1]))[0]
-    return core.rstrip(" 。.").endswith(("?", "？"))
+    return T.undecorate(_bare_title(node))[0].rstrip(" 。.").endswith(("?", "？"))
 
 
 def adopt_answer_parts(root: Node) -> None:

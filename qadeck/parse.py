@@ -255,10 +255,10 @@ def _front_matter(tokens: list[Token], diags: Diagnostics) -> tuple[dict[str, An
         diags.error(2, 1, "front matter must be a mapping of `key: value` lines")
         return {}, tokens[1:]
     where: dict[str, int] = {}
-    for i, x in enumerate(tok.content.split("\n")):
+    raw_lines = tok.content.split("\n")
+    for i, x in enumerate(raw_lines):
         where.setdefault(x.split(":", 1)[0], i + 2)  # one pass: a key's line, for messages
     good: dict[str, Any] = {}
-    raw_lines = tok.content.split("\n")
     for key, value in data.items():
         line = where.get(str(key), 1)
         if isinstance(value, int | float | datetime.date) and not isinstance(value, bool):
