@@ -1,7 +1,7 @@
 """The Markdown dialect of notes: one markdown-it configuration for the parser and every
-renderer (CommonMark, tables, strikethrough, `$…$`/`$$…$$` math, `::: lang` translation
-blocks, VuePress/VitePress/Docusaurus callouts `::: tip 标题` … `:::`, front matter at the top
-only), and the language codes a `::: lang` block takes."""
+renderer (CommonMark, tables, strikethrough, `$…$`/`$$…$$` and `\\(…\\)`/`\\[…\\]` math,
+`::: lang` translation blocks, VuePress/VitePress/Docusaurus callouts `::: tip 标题` … `:::`,
+front matter at the top only), and the language codes a `::: lang` block takes."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+
+from .bracketmath import bracket_math_plugin
 
 LANG_CODES = ("en", "zh", "ja", "ko", "fr", "de", "es", "ru", "pt", "it", "vi")
 LANG_INFO = re.compile(r"^\s*(" + "|".join(LANG_CODES) + r")(?:-[A-Za-z]{2,4})?(\s|$)")
@@ -66,6 +68,7 @@ def _configured(front_matter: bool) -> MarkdownIt:
     md.use(container_plugin, name="callout", validate=_validate_callout)
     md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
     md.inline.ruler.at("math_inline", _not_money(md.inline.ruler.__rules__))
+    md.use(bracket_math_plugin)
     return md
 
 

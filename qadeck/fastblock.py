@@ -8,7 +8,8 @@ parser finds them ten times faster than markdown-it-py, but lacks our three plug
   break ends paragraphs, lists and quotes exactly where the container plugin does;
 - the lines of a `$$` math block become indented code: like the math plugin's block, it
   interrupts nothing and starts only where a block may start;
-- the tokens are rebuilt with the containers and math blocks put back.
+- the tokens are rebuilt with the containers and math blocks put back;
+- a file with a `\\[` math block is left to markdown-it-py.
 
 Whenever a replaced line is not where it must be (inside a fence, an HTML block, a list, after
 a table), or the two parsers are known to disagree (some lazy lines, tabs in odd places, deep
@@ -52,6 +53,9 @@ _CLOSER = re.compile(r" {0,3}(:{3,})[ \t]*")
 _MATH = re.compile(r" {0,3}\$\$")
 _EQNO_REV = re.compile(r"^\s*\)([^)$\r\n]+?)\(\s*\${2}")
 _MAYBE = re.compile(r"^ {0,3}(?::{3}|\$\$)", re.M)
+# A line that may open a `\[` math block (bracketmath.py), anywhere a block may start: the
+# Rust parser has no such rule, so markdown-it-py parses these files.
+_BRACKET_MATH = re.compile(r"^[ \t>*+\-0-9.)]*\\\[", re.M)
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +106,8 @@ def block_tokens(source: str, chunks: Chunks | None = None) -> list[BlockToken] 
     `chunks` keeps the tokens of chunks parsed before, to be used again where they recur."""
     md = _parser()
     if md is None or too_deep(source):
+        return None
+    if "\\[" in source and _BRACKET_MATH.search(source):
         return None
     lines = source.split("\n")
     try:

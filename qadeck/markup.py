@@ -76,6 +76,9 @@ class _Renderer(RendererHTML):
 
     math_inline_double = math_inline
 
+    def math_inline_display(self, tokens, idx, options, env) -> str:
+        return f'<span class="math">\\[{html.escape(tokens[idx].content, False)}\\]</span>'
+
     def math_block(self, tokens, idx, options, env) -> str:
         return f'<div class="math">\\[{html.escape(tokens[idx].content.strip(), False)}\\]</div>\n'
 

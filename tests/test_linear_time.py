@@ -63,6 +63,8 @@ SLOW_DOCUMENTS = {
     "div tags": lambda n: "### 什么是x？\n答 " + "<div" * (10 * n) + "\n",
     "pipes": lambda n: "### 什么是x？\n" + "a|" * (20 * n) + "\n",
     "math openers": lambda n: "### 什么是x？\n" + "$$ a\n" * (4 * n),
+    "bracket math openers": lambda n: "### 什么是x？\n" + "\\[ a\n" * (4 * n),
+    "inline bracket openers": lambda n: "### 什么是x？\n" + "\\( a \\[ b " * (10 * n) + "\n",
     "backticks": lambda n: "### 什么是x？\n" + "`a" * (20 * n) + "\n",
     "front matter keys": lambda n: (
         "---\n" + "".join(f"k{i}: v\n" for i in range(4 * n)) + "---\n### 什么是x？\n答\n"
