@@ -168,7 +168,9 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         i += 1
         if b.kind == "heading" and (b.tokens or b.origin == "unspaced"):
             label, title = T.split_label(_unbold(b.text.strip()))
-            asked = T.reads_as_question(title)
+            # `## Problem 7: 评估框架设计`, `## Q3 · 索引`: numbered as questions, asking
+            asked = T.reads_as_question(title) or T.numbered_as_question(b.text)
+            asked = asked or _Q_NUMBERED.fullmatch(label) is not None
             stages = {k: v for k, v in stages.items() if k <= b.level}
             stage = b.level in stages and T.stage_after(T.plain(title), stages[b.level])
             if asked or not stage:
@@ -253,7 +255,9 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 first = _first_line(_item_inline(b.tokens, start, end))
                 out.extend(_question_item(b.tokens[start], first, lines, level))
         else:
+            # a set's members, or a list inside a question's answer: bold alone asks nothing
             members = bool(SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
+            members = members or under_question
             out.extend(_promote_list(b, lines, level, members) or [b])
     return out
 
@@ -717,6 +721,13 @@ def _promote_list(
         asking += _item_asks(text, members)
         inner = [t for t in b.tokens[i + 1 : j] if t.level == base + 2 and t.nesting >= 0]
         answered += len(inner) > 1 or (inline is not None and "\n" in inline.content)
+    # `**是什么**: …` / `**常见精度**: …` / `**为什么有效**:`: a topic's labelled aspects,
+    # some asking nothing or only of the topic above: labels inside an answer (pattern 3).
+    labels = [_BOLD_LABEL_ITEM.match(t) for t in firsts]
+    if len(items) >= 2 and all(labels):
+        asks = [m.group(2).rstrip(":： ") for m in labels if m]
+        if not all(T.reads_as_question(t) and not T.elliptical(t) for t in asks):
+            return None
     # Most items ask (a bold item names a question too), and some carry their answer nested;
     # a lone item that asks has its answer below the list (`1. **What is X?**` + text).
     arrows = [
@@ -885,12 +896,12 @@ def _inline_items(b: Block, lines: list[str], level: int, items, found) -> list[
         s, e = item.map
         label = f"{item.info}. " if item.info else ""
         out.append(Block("heading", s, s + 1, [], level + 1, label + m.group(2), origin="list"))
-        body = [m.group(3), *lines[s + 1 : e]]
+        head = m.group(3).lstrip(":： \t")  # `**为什么要归一化**：` + nested lines
+        body = lines[s + 1 : e]
         while body and not body[-1].strip():
             body.pop()
-        rest = [x for x in body[1:] if x.strip()]
-        indent = min((len(x) - len(x.lstrip()) for x in rest), default=0)
-        raw = "\n".join([body[0], *(x[indent:] for x in body[1:])])
+        indent = min((len(x) - len(x.lstrip()) for x in body if x.strip()), default=0)
+        raw = "\n".join([*([head] if head else []), *(x[indent:] for x in body)])
         out.append(Block("paragraph", s, e, [], raw=raw))
     return out
 
@@ -908,6 +919,9 @@ def _first_line(inline: Token | None) -> str:
     return _TASK_MARK.sub("", inline.content.split("\n", 1)[0]) if inline else ""
 
 
+_Q_NUMBERED = re.compile(r"Q\d{1,3}", re.I)
+# `**为什么有效**:`, `**方法：**`: a bold label, its colon inside or right after the bold.
+_BOLD_LABEL_ITEM = re.compile(r"\s*+(\*\*|__)([^*_\n]{1,40}?)(?:[:：]\s*+\1|\1[ \t]*+[:：])")
 # `闭包是什么：🔴`: a self-check item, its state marked after a colon.
 _STATUS = re.compile(r"[:：]\s*[✅🟡🔴🟢🟠⚪⚫❌✔✗☑⬜\ufe0f]+\s*$")
 

@@ -75,6 +75,14 @@ _PART = re.compile(
     r"\s*[:：]?$",
     re.I,
 )
+# `核心结论`, `常见误区`, `工程建议`, `一句话区分`: a part word after a qualifier, never after
+# a subject (`Transformer 原理` names what it explains: the facets rule decides those).
+_PART_COMPOUND = re.compile(
+    r"^(核心|关键|常见|主要|基本|典型|工程|面试|实战|选型|分工|使用|设计|一句话|易错|高频|最佳|常用|"
+    r"实现|性能|适用|注意|补充)\s*+"
+    r"(结论|误区|机制|对比|要点|建议|经验|边界|策略|代价|类型|公式|模板|区分|实践|落地|局限|陷阱|"
+    r"注意点|技巧|思路|原理|总结|方案|场景|问题|细节|差异|语义|规则|原因|流程)\s*[:：]?$"
+)
 # `示例：构造 4D 张量`, `Example: a two-layer net`: an example of what the heading above explains.
 _EXAMPLE_OF = re.compile(
     r"^(示例|例子|举例|实例|范例|代码|代码示例|代码实现|演示|examples?|code|demo|sample)\s*[:：]",
@@ -229,8 +237,9 @@ class Classifier:
         title = _bare_title(node)
         if _PART.match(title) or _STEP.match(title) or id(node) in self.repeated:
             return True
-        if _EXAMPLE_OF.match(title) or _PART.match(_QUALIFIER.sub("", title)):
-            return True  # `示例：构造张量`, `Implementation Snippet (PyTorch)`
+        bare = _QUALIFIER.sub("", title)
+        if _EXAMPLE_OF.match(title) or _PART.match(bare) or _PART_COMPOUND.match(bare):
+            return True  # `示例：构造张量`, `Implementation Snippet (PyTorch)`, `常见误区`
         if (m := _FRAMEWORK.match(title)) and _PART.match(title[m.end() :]):
             return True  # `PyTorch 实现`, `Python 代码`
         parent = self.parents.get(id(node))
@@ -330,8 +339,9 @@ class Classifier:
     def question_level(self, node: Node) -> bool:
         """Numbered as a question (`## Q02 · 索引构建`), or an item of a numbered run whose
         items mostly name the heading above (`## 5. Tool Use 的核心组成` … under `# Tool
-        Use`): aspects of one subject, each a question; what is below belongs to its answer,
-        except what asks outright."""
+        Use`) or share a template of sub-headings (`### 常见误区` under most of them):
+        aspects of one subject, or topics written alike, each a question; what is below
+        belongs to its answer, except what asks outright."""
         if q_numbered(node):
             return True
         parent = self.parents.get(id(node))
@@ -352,10 +362,15 @@ class Classifier:
             # `# Speculative Decoding` over `## 1. 为什么需要它`, `## 2. 基本角色`: a file
             # about one subject, numbering its points (a collection's title names no subject)
             subject = parent.level == 1 and not _COLLECTION.search(title)
+            # `## 3. False Sharing` over `### 本质`, `### 常见误区`: the points share a
+            # template of sub-headings (leaves repeated under several of them)
+            templated = sum(
+                any(id(g) in self.repeated and not g.children for g in k.children) for k in numbered
+            )
             found = self._aspects[id(parent)] = (
                 len(numbers) >= 3
                 and numbers == list(range(1, len(numbers) + 1))
-                and (2 * naming >= len(numbers) or subject)
+                and (2 * naming >= len(numbers) or subject or 2 * templated >= len(numbers))
                 and not chapters
             )
         label, rest = T.split_label(title_of(node))
@@ -478,15 +493,21 @@ _Q_NUMBER = re.compile(r"Q\d{0,3}|QA", re.I)
 
 
 def q_numbered(node: Node) -> bool:
-    """`## Q02 · 索引构建`: the author numbers questions; the headings under it that do not
-    ask outright are the parts of its answer (`核心公式`, `对比表`)."""
-    return node.block is not None and bool(_Q_NUMBER.fullmatch(T.split_label(title_of(node))[0]))
+    """`## Q02 · 索引构建`, `## Problem 2: …`: the author numbers questions; the headings
+    under it that do not ask outright are the parts of its answer (`核心公式`, `对比表`)."""
+    if node.block is None:
+        return False
+    title = title_of(node)
+    return bool(_Q_NUMBER.fullmatch(T.split_label(title)[0])) or T.numbered_as_question(title)
 
 
 def outright(node: Node) -> bool:
-    """Ends with a question mark, numbered as a question, or promoted as one."""
+    """Ends with a question mark, numbered as a question, or promoted as one (a bold list
+    item only when its words ask: `1. **分层评估策略**` in an answer is one of its points)."""
     if node.block is None:
         return False
+    if node.block.origin == "list":
+        return T.reads_as_question(T.split_label(_bare_title(node))[1])
     if node.block.origin in _PROMOTED or q_numbered(node):
         return True
     return T.undecorate(_bare_title(node))[0].rstrip(" 。.").endswith(("?", "？"))
@@ -501,9 +522,14 @@ def adopt_answer_parts(root: Node) -> None:
     while stack:
         node = stack.pop()
         kids: list[Node] = []
-        for c in node.children:
+        numbered = [q_numbered(c) for c in node.children]
+        later = [any(numbered[k + 1 :]) for k in range(len(numbered))]
+        for k, c in enumerate(node.children):
             prev = kids[-1] if kids else None
             title = _bare_title(c)
+            if prev is not None and _slipped_into(c, prev, later[k], sum(numbered)):
+                prev.children.append(c)
+                continue
             if (
                 prev is not None
                 and not (node.block is not None and is_question(node))  # its own parts
@@ -525,6 +551,21 @@ def adopt_answer_parts(root: Node) -> None:
             kids.append(c)
         node.children = kids
         stack.extend(kids)
+
+
+def _slipped_into(node: Node, prev: Node, numbered_after: bool, numbered: int) -> bool:
+    """`## Problem 7: …` / `## 第一部分：自动化指标` / `## Problem 8: …`: in a run of
+    three or more numbered questions, a heading between two of them that asks nothing (and
+    holds no question) continues the answer before it, its level slipped."""
+    return (
+        numbered >= 3
+        and numbered_after
+        and prev.level == node.level
+        and q_numbered(prev)
+        and not q_numbered(node)
+        and not is_question(node)
+        and not any(is_question(g) for g in node.children)
+    )
 
 
 def _stage_of(node: Node, question: Node) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import text as T
 from .blocks import Block, Node, has_content
-from .classify import Classifier, Verdict, q_numbered, title_of, trailing_id
+from .classify import Classifier, Verdict, is_question, q_numbered, title_of, trailing_id
 from .dialect import LANG_CODES
 from .errors import Diagnostics
 from .glossary import find_terms
@@ -75,6 +75,29 @@ class Emitted:
 
 # `# 14.`: a number whose question was never written.
 _ONLY_NUMBER = re.compile(r"(?:Q|问题|题)?\s*\d{1,4}(?:[.．]\d{1,3})*\s*[.．、:：)）]?", re.I)
+
+
+# `面试记录：多卡并行的原理是什么`: a short tag before the title's question.
+_TITLE_TAG = re.compile(r"^[^：:\s]{1,8}[：:]\s*+(?=\S)")
+
+
+def _asked(title: str) -> str:
+    """The question a title asks, without a tag before it (`面试记录：`)."""
+    m = _TITLE_TAG.match(title)
+    rest = title[m.end() :] if m else title
+    return rest if m and T.reads_as_question(rest) else title
+
+
+def _only_statement(blocks: list[Block]) -> bool:
+    """Nothing answers: only headings (`### Components` over `#### Data Preparation`, both
+    empty), or only the question said again under a `### Question` / `### 题目` part."""
+    statement = False
+    for b in blocks:
+        if b.kind == "heading":
+            statement = _QUESTION_PART.fullmatch(T.plain(b.text).strip()) is not None
+        elif not statement:
+            return False
+    return True
 
 
 class OutlineBuilder:
@@ -199,15 +222,20 @@ class OutlineBuilder:
 
     def one_question(self, top: list[Node], title: str) -> bool:
         """The one-question file: its top headings are (mostly) parts of one answer, none a
-        question or a category of questions; or its title asks, and no top heading does."""
+        question or a category of questions; or its title (front matter) asks, and no heading
+        below does."""
         assert self.rules is not None
+        asks = bool(self.options.get("title")) and T.reads_as_question(title)
+        if asks and top and not any(is_question(n) or self.rules.question_below(n) for n in top):
+            return (
+                True  # `title: 多卡并行的原理是什么` over `# 概览`, `# NCCL`: a post answering it
+            )
         if len(top) < 2 or any(
             self.rules.verdict(n).kind == "category" or T.reads_as_question(title_of(n))
             for n in top
         ):
             return False
         parts = sum(1 for n in top if self.rules.part_word(n))
-        asks = bool(self.options.get("title")) and T.reads_as_question(title)
         return parts * 3 >= len(top) * 2 or (asks and parts * 2 >= len(top))
 
     def quoted_question(self, root: Node) -> Block | None:
@@ -249,7 +277,7 @@ class OutlineBuilder:
                 None,
             )
         )
-        question = ask.body[0].text.strip().replace("\n", " ") if ask else title
+        question = ask.body[0].text.strip().replace("\n", " ") if ask else _asked(title)
         parts = [n for n in top if n is not ask]
         where = ask.body[0].start if ask else top[0].block.start
         head = quoted or Block("heading", where, where + 1, [], top[0].level, question,
@@ -467,7 +495,7 @@ class OutlineBuilder:
             else:
                 answer_blocks.append(b)
         answer = _ANSWER_PREFIX.sub("", self.source_of(answer_blocks), count=1)
-        if not answer.strip() and not translations:
+        if (not answer.strip() or _only_statement(answer_blocks)) and not translations:
             return self.leave_out(node, question, "has no answer", "a question with no answer")
         if T.is_placeholder(answer) and not translations:
             return self.leave_out(

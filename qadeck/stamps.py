@@ -14,13 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-
-_NOTE_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
+from .images import MD_IMAGE
 
 
 class Stamps:
@@ -132,7 +130,8 @@ def note_images(part) -> set[str]:
     base = part.source.parent if part.source.is_file() else part.source
     out: set[str] = set()
     for section in part.doc.sections:
-        for src in _NOTE_IMAGE.findall(section.notes):
-            if "://" not in src:
+        for m in MD_IMAGE.finditer(section.notes):  # linear: the parser's own image pattern
+            src = (m.group(1) or m.group(2) or "").strip()
+            if src and "://" not in src:
                 out.add(str((base / src).resolve()))
     return out

@@ -10,6 +10,8 @@ from functools import lru_cache
 _CN_NUM = "零一二三四五六七八九十百千"
 # `1 分钟版`, `3种方法`, `2 个月`: a number that counts something is part of the title.
 _NOT_A_COUNT = r"(?!\s*(?:分钟|秒钟|小时|个月|个|种))"
+# Words that number a question: `Problem 2:`, `问题4：`.
+_Q_WORDS = "Problem|Question|Exercise|问题|题目|面试题|习题"
 # A label prefix and the separator after it. Order matters: the first that matches wins.
 _LABEL_RES = (
     re.compile(r"^((?:QA|Q\s*+\d{0,3}+|问题|问))\s*+[:：]\s*", re.I),  # Q1:  QA:  问题：
@@ -17,6 +19,9 @@ _LABEL_RES = (
     re.compile(r"^(?:\*\*|__)(QA|Q\s*+\d{0,3}+|问题|问|题目)(?:\*\*|__)\s*+[:：]\s*", re.I),
     re.compile(r"^(?:\*\*|__)(QA|Q\s*+\d{0,3}+|问题|问|题目)\s*+[:：]\s*+(?:\*\*|__)\s*", re.I),
     re.compile(r"^(Q\d{1,3})(?:[.．、\-–—]\s*|\s+)", re.I),  # Q1.  Q2、  Q3-  Q4 …
+    # Problem 2:  Question 3.  问题4：  题目 5、  第6题：  (the number is the label)
+    re.compile(r"^(?:" + _Q_WORDS + r")\s*+(\d{1,3})\s*+[.．:：、]\s*", re.I),
+    re.compile(r"^第\s*+(\d{1,3}|[" + _CN_NUM + r"]{1,3})\s*+题\s*+[.．:：、]?\s*"),
     re.compile(r"^[（(](\d{1,3}|[" + _CN_NUM + r"]{1,3})[)）]\s*[、.．，,]?\s*"),  # (1)  （一）、
     re.compile(r"^([" + _CN_NUM + r"]{1,3})\s*[、.．，]\s*"),  # 一、  一，
     re.compile(r"^(\d{1,4}(?:[.．\-]\d{1,3})*)\s*[.．、:：)），]\s*(?!\d)"),  # 1.  2.1.  1、 1，
@@ -28,7 +33,7 @@ _QUESTION_WORDS = (
     "什么", "如何", "为什么", "为何", "怎么", "怎样", "是否", "哪些", "哪个", "介绍", "简述",
     "讲讲", "说说", "谈谈", "说一下", "讲一下", "谈一下", "聊聊", "讲一讲", "说一说", "谈一谈",
     "聊一聊", "区别", "异同", "作用", "解释",
-    "对比", "比较", "原理", "吗", "呢",
+    "对比", "比较", "原理", "吗", "呢", "哪里", "哪儿", "多少", "几种", "何时",
 )  # fmt: skip
 _EN_QUESTION = re.compile(
     r"^(what|how|why|when|where|which|who|whose|is|are|can|could|does|do|did|should|"
@@ -103,7 +108,22 @@ def plain(text: str) -> str:
 # `Q02 · 索引构建`, `Q3 | Sharding`: a question's number, whatever the separator after it.
 _Q_LABEL = re.compile(
     r"(?:Q|Question|问题|问)\s*+\d{0,3}\s*+[.:：、]\s*+\S|Q\d{1,3}(?:\s*+[·•|—–\-]\s*+|\s++)\S"
+    r"|(?:" + _Q_WORDS + r")\s*+\d{1,3}\s*+[.．:：、]\s*+\S|第\s*+\d{1,3}\s*+题",
+    re.I,
 )
+_Q_WORD_NUMBERED = re.compile(
+    r"(?:"
+    + _Q_WORDS
+    + r")\s*+\d{1,3}\s*+[.．:：、]|第\s*+(?:\d{1,3}|["
+    + _CN_NUM
+    + r"]{1,3})\s*+题",
+    re.I,
+)
+
+
+def numbered_as_question(text: str) -> bool:
+    """`Problem 2: 自定义损失`, `问题4：…`, `第6题`: a word that says the number is a question's."""
+    return _Q_WORD_NUMBERED.match(undecorate(plain(text))[0]) is not None
 
 
 # `refers to [如何判断…？](https://…)`: a pointer to someone else's question, asking nothing.
@@ -112,6 +132,16 @@ _POINTS_TO = re.compile(
     r"参考|参见|来源|出处|转自|原文)\s*[:：]?\s*\[",
     re.I,
 )
+
+
+def elliptical(text: str) -> bool:
+    """`是什么`, `为什么有效`, `如何实现`: a question word and at most two characters more,
+    no subject: an aspect of the topic above it (a label), not a question of its own."""
+    t = plain(text).rstrip(" ?？:：")
+    return len(t) <= 5 and any(
+        (t.startswith(w) and len(t) - len(w) <= 2) or (t.endswith(w) and len(t) - len(w) <= 1)
+        for w in ("什么", "为什么", "如何", "怎么", "怎样", "为何")
+    )
 
 
 @lru_cache(maxsize=1 << 16)
