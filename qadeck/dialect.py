@@ -66,10 +66,31 @@ def _configured(front_matter: bool) -> MarkdownIt:
         )
     md.use(container_plugin, name="lang", validate=_validate_lang)
     md.use(container_plugin, name="callout", validate=_validate_callout)
+    for rule in md.block.ruler.__rules__:
+        if rule.name in ("container_lang", "container_callout"):
+            md.block.ruler.at(rule.name, _line_ended(rule.fn), {"alt": list(rule.alt)})
     md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
     md.inline.ruler.at("math_inline", _not_money(md.inline.ruler.__rules__))
     md.use(bracket_math_plugin)
     return md
+
+
+def _line_ended(rule):
+    """The container plugin reads one character past the source when the last line is an
+    empty quote line with no line end (`> ::: en Q` / `>`): give the source that line end
+    while the rule runs (every offset before it stays the same)."""
+
+    def container(state, start: int, end: int, silent: bool) -> bool:
+        src = state.src
+        if src.endswith("\n"):
+            return rule(state, start, end, silent)
+        state.src = src + "\n"
+        try:
+            return rule(state, start, end, silent)
+        finally:
+            state.src = src
+
+    return container
 
 
 def looks_like_money(tex: str) -> bool:

@@ -26,7 +26,15 @@ SNIPPETS = [
     "List<String> a < b && c > d", "#### 3. 重复的问题？ {#dup}", "#### 4. 重复的问题？ {#dup}",
     "![图](img.png)", "<!-- TOC -->", "<!-- /TOC -->", "[toc]", "问题：什么是PPO？", "\t- tab item",
     "Title", "===", "> 引用", "<br/>", "&#x20;&amp;", "<div align=\"center\">", "</div>",
+    "\\[", "\\]", "\\[ x = 1 \\]", "\\(a_i\\)", "\\[1\\] 文献", "> ::: en Q", ">",
 ]  # fmt: skip
+
+
+def test_an_unclosed_container_in_a_quote_at_the_end_renders():
+    """The container plugin read past the source on a last `>` line with no line end."""
+    assert "translation" in render_markdown("> ::: en Q\n>")
+    assert parse_or_error("## 什么是x？\n\n> ::: en Q\n>") is not None
+
 
 no_cr = st.text(st.characters(blacklist_characters="\r"), max_size=40)
 lines = st.lists(st.sampled_from(SNIPPETS) | no_cr, max_size=40)
