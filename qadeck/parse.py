@@ -178,6 +178,7 @@ def parse_text(
     diags = diags or Diagnostics(path)
     source = source.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     source = _clean_controls(source, diags)
+    source = _rule_not_front_matter(source)
     lines = source.split("\n")
     memo = memo or Memo()
     tokens = block_tokens(source, memo.chunks)
@@ -225,6 +226,23 @@ def _clean_value(value: str, line: int, diags: Diagnostics) -> str:
         diags.warning(line, 1, "control characters in a front matter value were removed")
         value = _CONTROL.sub(" ", value).strip()
     return value
+
+
+_YAML_KEY = re.compile(r"^[^\s#:\-][^:\n]*:(?:[ \t]|$)", re.M)
+_HEADING_LINE = re.compile(r"^#{1,6}[ \t]+\S", re.M)
+
+
+def _rule_not_front_matter(source: str) -> str:
+    """`---` / `### Day 1 — 数组` / `---` opening a file: two thematic breaks around Markdown,
+    not front matter (no `key:` line, and a heading inside). The first `---` becomes `***`
+    (same line, same length), so no rule reads it as front matter."""
+    if not source.startswith("---\n"):
+        return source
+    end = source.find("\n---", 3)
+    inner = source[4:end] if end > 0 else ""
+    if not inner.strip() or _YAML_KEY.search(inner) or not _HEADING_LINE.search(inner):
+        return source
+    return "***" + source[3:]
 
 
 def _front_matter(tokens: list[Token], diags: Diagnostics) -> tuple[dict[str, Any], list[Token]]:
