@@ -66,7 +66,7 @@ def _configured(front_matter: bool) -> MarkdownIt:
         )
     md.use(container_plugin, name="lang", validate=_validate_lang)
     md.use(container_plugin, name="callout", validate=_validate_callout)
-    for rule in md.block.ruler.__rules__:
+    for rule in md.block.ruler.__rules__:  # the ruler keeps no public getter of a rule
         if rule.name in ("container_lang", "container_callout"):
             md.block.ruler.at(rule.name, _line_ended(rule.fn), {"alt": list(rule.alt)})
     md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
@@ -76,13 +76,18 @@ def _configured(front_matter: bool) -> MarkdownIt:
 
 
 def _line_ended(rule):
-    """The container plugin reads one character past the source when the last line is an
-    empty quote line with no line end (`> ::: en Q` / `>`): give the source that line end
-    while the rule runs (every offset before it stays the same)."""
+    """The container plugin reads one character past the source when the document's last
+    line is empty after its quote marker and has no line end (`> ::: en Q` / `>`): give the
+    source that line end while the rule runs, in that case only (elsewhere the tokens'
+    content must stay byte-for-byte what markdown-it gives, which the fast path matches)."""
 
     def container(state, start: int, end: int, silent: bool) -> bool:
-        src = state.src
-        if src.endswith("\n"):
+        src, last = state.src, end - 1
+        if (
+            src.endswith("\n")
+            or last <= start
+            or state.bMarks[last] + state.tShift[last] < len(src)
+        ):
             return rule(state, start, end, silent)
         state.src = src + "\n"
         try:

@@ -53,9 +53,16 @@ _CLOSER = re.compile(r" {0,3}(:{3,})[ \t]*")
 _MATH = re.compile(r" {0,3}\$\$")
 _EQNO_REV = re.compile(r"^\s*\)([^)$\r\n]+?)\(\s*\${2}")
 _MAYBE = re.compile(r"^ {0,3}(?::{3}|\$\$)", re.M)
+_MAYBE_NESTED = re.compile(r":::|\$\$")
 # A line that may open a `\[` math block (bracketmath.py), anywhere a block may start: the
 # Rust parser has no such rule, so markdown-it-py parses these files.
 _BRACKET_MATH = re.compile(r"^[ \t>*+\-0-9.)]*\\\[", re.M)
+# A container or `$$` line inside a quote or a list item (after a marker, or indented four
+# spaces or more): the masking below sees only lines that start one at the top level, so
+# markdown-it-py parses these files.
+_NESTED_BLOCK = re.compile(
+    r"^(?:[ \t]*(?:(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])[ \t]*)+| {4,})(?::{3}|\$\$)", re.M
+)
 
 
 @lru_cache(maxsize=1)
@@ -108,6 +115,8 @@ def block_tokens(source: str, chunks: Chunks | None = None) -> list[BlockToken] 
     if md is None or too_deep(source):
         return None
     if "\\[" in source and _BRACKET_MATH.search(source):
+        return None
+    if _MAYBE_NESTED.search(source) and _NESTED_BLOCK.search(source):
         return None
     lines = source.split("\n")
     try:
@@ -525,6 +534,8 @@ class _Builder:
                 or any(_BLOCK_START.match(ln) or "\t" in ln or "|" in ln for ln in lazy)
             ):
                 raise _Unsure("lazy quote")  # the parsers disagree on some lazy lines
+            if not children:  # markdown-it-py's empty quote spans the blank lines after it
+                end = self.blanks_after(end)
             o = BlockToken("blockquote_open", "blockquote", 1, map=[start, end], level=level)
             o.markup = ">"
             out.append(o)

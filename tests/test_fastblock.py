@@ -36,6 +36,7 @@ LINES = [
     "- - -", "<div>", "</div>", "<!-- c -->", "<!--", "-->", "<pre>", "</pre>", "<span>x</span>",
     "[a]: http://x", "[toc]", "...", "title: x", "\\", "  ", " - a", "+ plus", "-", "1.", "*",
     "\t- tabbed", "-\tx", "1.\ty", "  \tz", "\t\tcode", "> \tq",
+    ">", "> ", "> ::: en Q", "> :::", "> $$", "- ::: en Q", "- $$", "    $$", "    :::", "> - $$",
 ]  # fmt: skip
 # Notes as people write them: what the fast path must take, not decline.
 NOTE_LINES = [
@@ -92,6 +93,22 @@ def test_generated_sources_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     assert same_or_declined(text)
     monkeypatch.setattr(fastblock, "_CHUNK_LINES", 50)
     assert same_or_declined(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "::: zh\n<div>",  # a block in a container at the end, no line end
+        "> ::: en Q\n> a\n> :::\n",  # a container in a quote
+        "1. ::: tip\n   a\n   :::\n",  # in a list item
+        "- a\n\n    ::: en Q\n    b\n    :::\n",  # in a list item's later paragraph
+        "- $$\n  x\n  $$\n",  # math in a list item
+        "> a\n>\n> $$\n> x\n> $$\n",  # in a quote
+        ">\n\nx\n",  # an empty quote spans the blank lines after it
+    ],
+)
+def test_nested_blocks_found_by_soups(text: str) -> None:
+    same_or_declined(text)
 
 
 @given(st.lists(st.sampled_from(LINES), max_size=30), st.booleans(), st.sampled_from([3, 4000]))
