@@ -53,7 +53,6 @@ _CLOSER = re.compile(r" {0,3}(:{3,})[ \t]*")
 _MATH = re.compile(r" {0,3}\$\$")
 _EQNO_REV = re.compile(r"^\s*\)([^)$\r\n]+?)\(\s*\${2}")
 _MAYBE = re.compile(r"^ {0,3}(?::{3}|\$\$)", re.M)
-_MAYBE_NESTED = re.compile(r":::|\$\$")
 # A line that may open a `\[` math block (bracketmath.py), anywhere a block may start: the
 # Rust parser has no such rule, so markdown-it-py parses these files.
 _BRACKET_MATH = re.compile(r"^[ \t>*+\-0-9.)]*\\\[", re.M)
@@ -116,7 +115,7 @@ def block_tokens(source: str, chunks: Chunks | None = None) -> list[BlockToken] 
         return None
     if "\\[" in source and _BRACKET_MATH.search(source):
         return None
-    if _MAYBE_NESTED.search(source) and _NESTED_BLOCK.search(source):
+    if (":::" in source or "$$" in source) and _NESTED_BLOCK.search(source):
         return None
     lines = source.split("\n")
     try:
