@@ -170,7 +170,6 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             label, title = T.split_label(_unbold(b.text.strip()))
             # `## Problem 7: 评估框架设计`, `## Q3 · 索引`: numbered as questions, asking
             asked = T.reads_as_question(title) or T.numbered_as_question(b.text)
-            asked = asked or _Q_NUMBERED.fullmatch(label) is not None
             stages = {k: v for k, v in stages.items() if k <= b.level}
             stage = b.level in stages and T.stage_after(T.plain(title), stages[b.level])
             if asked or not stage:
@@ -919,7 +918,6 @@ def _first_line(inline: Token | None) -> str:
     return _TASK_MARK.sub("", inline.content.split("\n", 1)[0]) if inline else ""
 
 
-_Q_NUMBERED = re.compile(r"Q\d{1,3}", re.I)
 # `**为什么有效**:`, `**方法：**`: a bold label, its colon inside or right after the bold.
 _BOLD_LABEL_ITEM = re.compile(r"\s*+(\*\*|__)([^*_\n]{1,40}?)(?:[:：]\s*+\1|\1[ \t]*+[:：])")
 # `闭包是什么：🔴`: a self-check item, its state marked after a colon.

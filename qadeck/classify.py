@@ -488,17 +488,12 @@ def is_question(node: Node) -> bool:
     return q_numbered(node) or T.reads_as_question(T.split_label(title_of(node))[1])
 
 
-# `## Q02 · 索引构建`, `### QA: …`: numbered as a question, whatever its words.
-_Q_NUMBER = re.compile(r"Q\d{0,3}|QA", re.I)
-
-
 def q_numbered(node: Node) -> bool:
     """`## Q02 · 索引构建`, `## Problem 2: …`: the author numbers questions; the headings
     under it that do not ask outright are the parts of its answer (`核心公式`, `对比表`)."""
     if node.block is None:
         return False
-    title = title_of(node)
-    return bool(_Q_NUMBER.fullmatch(T.split_label(title)[0])) or T.numbered_as_question(title)
+    return T.numbered_as_question(title_of(node))
 
 
 def outright(node: Node) -> bool:

@@ -106,24 +106,29 @@ def plain(text: str) -> str:
 
 # `Q. Prompt Tuning 和 LoRA，结合场景谈优劣`: marked as a question, whatever its words.
 # `Q02 · 索引构建`, `Q3 | Sharding`: a question's number, whatever the separator after it.
-_Q_LABEL = re.compile(
-    r"(?:Q|Question|问题|问)\s*+\d{0,3}\s*+[.:：、]\s*+\S|Q\d{1,3}(?:\s*+[·•|—–\-]\s*+|\s++)\S"
-    r"|(?:" + _Q_WORDS + r")\s*+\d{1,3}\s*+[.．:：、]\s*+\S|第\s*+\d{1,3}\s*+题",
-    re.I,
-)
-_Q_WORD_NUMBERED = re.compile(
+# `Problem 2:`, `问题4：`, `第6题`, `第三题`: a word that says the number is a question's.
+_BY_WORD = (
     r"(?:"
     + _Q_WORDS
     + r")\s*+\d{1,3}\s*+[.．:：、]|第\s*+(?:\d{1,3}|["
     + _CN_NUM
-    + r"]{1,3})\s*+题",
+    + r"]{1,3})\s*+题"
+)
+_Q_LABEL = re.compile(
+    r"(?:Q|Question|问题|问)\s*+\d{0,3}\s*+[.:：、]\s*+\S|Q\d{1,3}(?:\s*+[·•|—–\-]\s*+|\s++)\S|"
+    + _BY_WORD,
     re.I,
 )
+_Q_WORD_NUMBERED = re.compile(_BY_WORD, re.I)
+# `## Q02 · 索引构建`, `### QA: …`: a label that numbers a question.
+_Q_NUMBER = re.compile(r"Q\d{0,3}|QA", re.I)
 
 
 def numbered_as_question(text: str) -> bool:
-    """`Problem 2: 自定义损失`, `问题4：…`, `第6题`: a word that says the number is a question's."""
-    return _Q_WORD_NUMBERED.match(undecorate(plain(text))[0]) is not None
+    """`Problem 2: 自定义损失`, `问题4：…`, `第6题`, `Q02 · 索引`: the author numbers it as a
+    question, whatever its words."""
+    t = undecorate(plain(text))[0]
+    return _Q_WORD_NUMBERED.match(t) is not None or bool(_Q_NUMBER.fullmatch(split_label(t)[0]))
 
 
 # `refers to [如何判断…？](https://…)`: a pointer to someone else's question, asking nothing.
