@@ -723,6 +723,8 @@ def _promote_list(
     # `**是什么**: …` / `**常见精度**: …` / `**为什么有效**:`: a topic's labelled aspects,
     # some asking nothing or only of the topic above: labels inside an answer (pattern 3).
     labels = [_BOLD_LABEL_ITEM.match(t) for t in firsts]
+    # `1. **Q**: 什么是僵尸进程？` + `**A**: …`: the bold label marks the question
+    labels = [None if _QA_PREFIX.match(t) else m for m, t in zip(labels, firsts, strict=True)]
     if len(items) >= 2 and all(labels):
         asks = [m.group(2).rstrip(":： ") for m in labels if m]
         if not all(T.reads_as_question(t) and not T.elliptical(t) for t in asks):
@@ -819,6 +821,8 @@ def _question_item(item: Token, first: str, lines: list[str], level: int) -> lis
     """A list item that asks: a heading one level down, its nested text the answer."""
     s, e = item.map
     first = _SELF_NOTE.sub("", first)
+    if m := _QA_PREFIX.match(first):  # `1. **Q**: …？`: the item's number labels it
+        first = _strip_closing_bold(m.group(2))
     label = f"{item.info}. " if item.info else ""
     core, important = T.undecorate(_unbold(first))  # `闭包是什么：🔴`: no colon, no dot
     pointer = _POINTER_AFTER.search(core)
