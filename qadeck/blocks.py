@@ -157,8 +157,10 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     blocks = split_at_details(blocks, lines)
     tasks = _task_runs(blocks)
     topics = _topic_runs(blocks)
+    items = _item_runs(blocks)
     quoted = _quoted_runs(blocks)
     chain: int | None = None  # the number of the last numbered question line (`1，…？`)
+    named = False  # the chain is a run of list items, which may name a topic and not ask
     stages: dict[int, str] = {}  # by level: the question whose stages its siblings may be
     asking: dict[int, bool] = {}  # by level: whether the heading open at that level asks
     under_question = False
@@ -178,7 +180,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             under_question = any(asking.values())  # a heading above it asks
             asking[b.level] = asked
             level, in_question, answered = b.level, asked or stage, False
-            chain, number = None, int(label) if label.isdigit() else None
+            chain, number, named = None, int(label) if label.isdigit() else None, False
             out.append(b)
             continue
         if b.kind == "callout":
@@ -190,6 +192,11 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             else:
                 out.append(Block("other", b.start, b.end, b.tokens))
                 answered = answered or in_question
+            continue
+        expect = number if in_question and number is not None else chain
+        if expect is not None and (parts := _split_at_next(b, expect, named and expect == chain)):
+            blocks[i - 1 : i] = parts  # each part is read again, the question on its own
+            i -= 1
             continue
         if in_question and number is not None and _next_question(b, number):
             # `### 7、…？` answered, then `8、…？` alone on its line: the author dropped the `###`
@@ -207,6 +214,9 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             continue
         if in_question and answered and _bold_follow_up(b, blocks[i] if i < len(blocks) else None):
             out.extend(_promote_paragraph(b, level))
+            continue
+        if in_question and answered and _plain_question(b, blocks[i : i + 2]):
+            out.append(_plain_heading(b, level))
             continue
         if in_question or b.kind == "other":
             after = blocks[i] if i < len(blocks) else None
@@ -240,15 +250,22 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             # `2，构造函数的初始化顺序。` after question 1 is question 2, asked or not
             follows = chain is not None and label == str(chain + 1) and "\n" not in b.text
             promoted = _promote_paragraph(b, level, id(b) in tasks, follows)
-            if promoted[0].origin == "numbered" and label.isdigit():
-                chain = int(label)
+            if promoted == [b] and _plain_question(b, blocks[i : i + 2]):
+                promoted = [_plain_heading(b, level)]
+            if promoted[0].origin in ("numbered", "plain") and label.isdigit():
+                chain, named = int(label), named and follows
             elif label.isdigit():
-                chain = None
+                chain, named = None, False
             out.extend(promoted)
         elif b.tokens and b.tokens[0].type == "table_open":
             # a recap says again what was asked; under a question, a table is its answer's
             keep = under_question or _RECAP.search(T.plain(title)) is not None
             out.extend((None if keep else _table_questions(b, lines, level)) or [b])
+        elif id(b) in items:
+            start, end = _item_spans(b.tokens)[0]
+            first = _first_line(_item_inline(b.tokens, start, end))
+            out.extend(_question_item(b.tokens[start], first, lines, level))
+            chain, named = int(b.tokens[start].info), True
         elif id(b) in quoted:
             for start, end in _item_spans(b.tokens):  # (`i` is the block cursor)
                 first = _first_line(_item_inline(b.tokens, start, end))
@@ -356,6 +373,32 @@ def _introduces(before: Block | None) -> bool:
     return bool(label) and len(text) <= 20 and not T.reads_as_question(text)
 
 
+def _split_at_next(b: Block, number: int, named: bool) -> list[Block] | None:
+    """`…创造价值。` / `7:你还有其他offer吗？` / `有offer: …` in one paragraph (no blank line
+    before the question): the answer before, question `number + 1` on its line, the text
+    after it; None when no later line of the paragraph is that question. `named`: the
+    questions so far may name their topic (`12. 激活函数解释`), not ask."""
+    rows = b.text.split("\n")
+    if b.kind != "paragraph" or b.raw is not None or len(rows) != b.end - b.start:
+        return None
+    if T.split_label(rows[0])[0] == str(number + 1):
+        number += 1  # the paragraph opens with the next question: look for the one after
+    for k in range(1, len(rows)):
+        label, rest = T.split_label(rows[k])
+        if label == str(number + 1) and (
+            _numbered_question(rows[k]) or (named and len(rest) <= _PLAIN_MAX)
+        ):
+            s = b.start
+            parts = [Block("paragraph", s, s + k, [], text="\n".join(rows[:k]))]
+            parts.append(Block("paragraph", s + k, s + k + 1, [], text=rows[k]))
+            if k + 1 < len(rows):
+                parts.append(
+                    Block("paragraph", s + k + 1, b.end, [], text="\n".join(rows[k + 1 :]))
+                )
+            return parts
+    return None
+
+
 def _next_question(b: Block, number: int) -> bool:
     """A line alone that asks, numbered as the question after the heading's (`8、…？` after
     `### 7、…？`)."""
@@ -383,6 +426,44 @@ def _bold_follow_up(b: Block, after: Block | None) -> bool:
         return False
     core = T.split_label(T.undecorate(T.plain(inner))[0])[1]
     return len(core) >= 8 and _bold_question(inner)
+
+
+# `那么如何解决？`, `这说明什么？`, `So why?`: a question that leans on the text before it.
+_LEANS_ON = re.compile(
+    r"(那么|那|所以|因此|于是|但是|但|而|可是|然而|这|那这|此|其|它|该|so|but|then|and|or|"
+    r"this|that|it|why not)(?![a-z])",
+    re.I,
+)
+_PLAIN_MAX = 100  # characters: longer is a sentence of the text that ends by asking
+
+
+def _plain_question(b: Block, after: list[Block]) -> bool:
+    """`训练与推理时BN中的均值、方差分别是什么？` alone on its line, its answer in the text
+    after it (not another such line, not a heading): a question, inside an answer a
+    follow-up."""
+    if not after or after[0].kind == "heading" or not has_content(after[:1]):
+        return False
+    return _asks_alone(b) and not _asks_alone(after[0])
+
+
+def _plain_heading(b: Block, level: int) -> Block:
+    return Block("heading", b.start, b.end, [], level + 1, b.text.strip(), origin="plain")
+
+
+def _asks_alone(b: Block) -> bool:
+    """A paragraph that is one plain line asking a question of its own. Short ones
+    (`为什么？`), ones that lean on the text before (`那么如何解决？`) and sentences that
+    end by asking (`…很慢。为什么？`) are part of the text."""
+    t = b.text.strip()
+    if b.kind != "paragraph" or "\n" in t or t.startswith(("*", "_", "[", "!", "|")):
+        return False
+    core = T.split_label(T.undecorate(T.plain(t))[0])[1].strip()
+    if not core.endswith(("?", "？")) or len(core) > _PLAIN_MAX or _LEANS_ON.match(core):
+        return False
+    if re.search(r"[。！!；;]|[.?？](?=\s*\S)", core[:-1]):
+        return False  # a sentence before it, or a question and more
+    words = len(core.split()) if core.isascii() else len(core)
+    return words >= (4 if core.isascii() else 8)
 
 
 # `**追问点**：`, `追问：`, `Follow-up questions:`: what comes below asks further.
@@ -555,6 +636,48 @@ def _states_the_problem(b: Block, above: Block | None) -> bool:
         and bool(above.text.strip())
         and _PROBLEM_LABEL.match(b.text) is not None
     )
+
+
+def _lone_item(b: Block) -> tuple[int, str] | None:
+    """(number, first line) of an ordered list of one item."""
+    if b.kind != "other" or not b.tokens or b.tokens[0].type != "ordered_list_open":
+        return None
+    spans = _item_spans(b.tokens)
+    if len(spans) != 1 or not b.tokens[spans[0][0]].info.isdigit():
+        return None
+    i, j = spans[0]
+    return int(b.tokens[i].info), _first_line(_item_inline(b.tokens, i, j))
+
+
+def _item_runs(blocks: list[Block]) -> set[int]:
+    """`1. transformer模型结构图` + a figure, `2. …为何使用多头注意力` + code, …: ordered
+    lists of one item each, numbered on across the text between them (a number may hide
+    in a paragraph's last line), three or more under one heading, each followed by its
+    answer, half of them asking: each item is a question, asking or naming its topic."""
+    found: set[int] = set()
+    run: list[tuple[int, int, bool]] = []  # (id, number, asks)
+
+    def close() -> None:
+        if len(run) >= 3 and 2 * sum(a for *_, a in run) >= len(run):
+            found.update(i for i, _, _ in run)
+        run.clear()
+
+    for k, b in enumerate(blocks):
+        if b.kind == "heading":
+            close()
+            continue
+        item = _lone_item(b)
+        if item is None:
+            continue
+        after = blocks[k + 1] if k + 1 < len(blocks) else None
+        if after is None or after.kind == "heading" or _lone_item(after) is not None:
+            close()
+            continue
+        if run and not 0 < item[0] - run[-1][1] <= 2:
+            close()
+        run.append((id(b), item[0], _item_asks(item[1])))
+    close()
+    return found
 
 
 def _task_runs(blocks: list[Block]) -> set[int]:

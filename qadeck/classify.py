@@ -110,7 +110,19 @@ _ANSWER_PART = re.compile(
     r"^(参考答案|参考回答|答案|解答|解析|回答|答|answer|solution)\s*[:：]?$", re.I
 )
 _PROMOTED = frozenset(
-    {"bold", "prefix", "list", "task", "details", "numbered", "file", "arrow", "callout", "table"}
+    {
+        "bold",
+        "prefix",
+        "list",
+        "task",
+        "details",
+        "numbered",
+        "file",
+        "arrow",
+        "callout",
+        "table",
+        "plain",
+    }
 )
 # A chapter's own text introduces the chapter; it explains no single thing.
 _CHAPTER = re.compile(
@@ -445,7 +457,7 @@ class Classifier:
             return []  # a chapter's text introduces it; its parts are topics of their own
         if (
             not parts
-            and not is_question(node)
+            and not self.asks(node)  # numbered in a run of questions asks too
             and (
                 (node.level == 1 and not self.chapters) or not _explains(_bare_title(node), blocks)
             )

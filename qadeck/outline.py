@@ -45,6 +45,7 @@ _ORIGIN_REASON = {
     "arrow": "a question and its answer after an arrow (`…？→ …`)",
     "callout": "a callout (`::: tip …？`) whose title is the question",
     "table": "a row of a table of questions (`| 问 | 答 |`)",
+    "plain": "a line of its own that asks (`…？`), its answer after it",
 }
 
 
