@@ -158,6 +158,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     tasks = _task_runs(blocks)
     topics = _topic_runs(blocks)
     items = _item_runs(blocks)
+    recaps = _recap_lines(blocks)
     quoted = _quoted_runs(blocks)
     chain: int | None = None  # the number of the last numbered question line (`1，…？`)
     named = False  # the chain is a run of list items, which may name a topic and not ask
@@ -215,7 +216,8 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         if in_question and answered and _bold_follow_up(b, blocks[i] if i < len(blocks) else None):
             out.extend(_promote_paragraph(b, level))
             continue
-        if in_question and answered and _plain_question(b, blocks[i : i + 2]):
+        plain = id(b) not in recaps and _plain_question(b, blocks[i : i + 2])
+        if in_question and answered and plain:
             out.append(_plain_heading(b, level))
             continue
         if in_question or b.kind == "other":
@@ -245,12 +247,15 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         if b.kind == "paragraph" and _states_the_problem(b, out[-1] if out else None):
             out.append(b)  # `### 1. 最大子数组和` + `**题目**：给定…`: the heading names it
             continue
+        if b.kind == "paragraph" and _states_an_issue(b, blocks[i] if i < len(blocks) else None):
+            out.append(b)  # `问题：头部标题党` + `解决方案：…`: an issue and its fix, in the text
+            continue
         if b.kind == "paragraph":
             label = T.split_label(b.text.split("\n", 1)[0])[0]
             # `2，构造函数的初始化顺序。` after question 1 is question 2, asked or not
             follows = chain is not None and label == str(chain + 1) and "\n" not in b.text
             promoted = _promote_paragraph(b, level, id(b) in tasks, follows)
-            if promoted == [b] and _plain_question(b, blocks[i : i + 2]):
+            if promoted == [b] and plain:
                 promoted = [_plain_heading(b, level)]
             if promoted[0].origin in ("numbered", "plain") and label.isdigit():
                 chain, named = int(label), named and follows
@@ -437,13 +442,41 @@ _LEANS_ON = re.compile(
 _PLAIN_MAX = 100  # characters: longer is a sentence of the text that ends by asking
 
 
+# `问题：…` over `解决方案：…`: the issue a text goes on to fix, not a question it asks.
+_FIX = re.compile(
+    r"\s*(?:\*\*|__)?(解决|解决方案|解决办法|解决方法|方案|对策|优化|改进|solution|fix)"
+)
+
+
+def _states_an_issue(b: Block, after: Block | None) -> bool:
+    m = _QA_PREFIX.match(b.text.split("\n", 1)[0])
+    if m is None or m.group(1) != "问题" or T.reads_as_question(m.group(2)):
+        return False
+    rest = b.text.split("\n", 1)[1] if "\n" in b.text else (after.text if after else "")
+    return _FIX.match(rest) is not None
+
+
 def _plain_question(b: Block, after: list[Block]) -> bool:
     """`训练与推理时BN中的均值、方差分别是什么？` alone on its line, its answer in the text
-    after it (not another such line, not a heading): a question, inside an answer a
-    follow-up."""
+    after it (not another such line, not a heading, not a topic's name): a question,
+    inside an answer a follow-up."""
     if not after or after[0].kind == "heading" or not has_content(after[:1]):
         return False
-    return _asks_alone(b) and not _asks_alone(after[0])
+    return _asks_alone(b) and not _asks_alone(after[0]) and not _names_a_topic(after[0])
+
+
+# `DSSM优化`, `（跨场景的使用方式）`: a short line naming a topic, or a note in brackets.
+_TOPIC_LINE = 12
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def _names_a_topic(b: Block) -> bool:
+    t = T.plain(b.text).strip()
+    if b.kind != "paragraph" or "\n" in t:
+        return False
+    return _BRACKETED.fullmatch(t) is not None or (
+        len(t) <= _TOPIC_LINE and not re.search(r"[，。；,;:：.!！]", t)
+    )
 
 
 def _plain_heading(b: Block, level: int) -> Block:
@@ -594,9 +627,12 @@ def _quoted_runs(blocks: list[Block]) -> set[int]:
             items = [t.content for x in lists for t in _first_inlines(x)]
             asking = sum(_item_asks(t) for t in items)
             short = all("\n" not in t and len(T.plain(t)) <= _ASKED_ITEM for t in items)
+            # `- L1范数: 为x向量各个元素绝对值之和`: a term and its definition, no question
+            defined = sum(_DEFINED.search(T.plain(t)) is not None for t in items)
             if (
                 quoted
                 and short
+                and 2 * defined < len(items)
                 and prose <= 1  # an interview's record: its lists, their quotes, one intro
                 and (2 * asking >= len(items) or 2 * quoted < len(items))
             ):
@@ -611,6 +647,7 @@ def _quoted_runs(blocks: list[Block]) -> set[int]:
 
 
 _ASKED_ITEM = 80  # characters: an interview's question fits on one short line
+_DEFINED = re.compile(r"[^?？\s]\s*+[:：]\s*+\S")
 
 
 def _first_inlines(b: Block) -> list[Token]:
@@ -636,6 +673,29 @@ def _states_the_problem(b: Block, above: Block | None) -> bool:
         and bool(above.text.strip())
         and _PROBLEM_LABEL.match(b.text) is not None
     )
+
+
+def _recap_lines(blocks: list[Block]) -> set[int]:
+    """The lines of sections (between headings) that are an interview's record of what was
+    asked (`T.question_lines`): their questions have no answers."""
+    found: set[int] = set()
+    section: list[Block] = []
+    for b in [*blocks, None]:
+        if b is not None and b.kind != "heading":
+            section.append(b)
+            continue
+        if record_of_questions(section):
+            found.update(id(x) for x in section)
+        section = []
+    return found
+
+
+def record_of_questions(blocks: list[Block]) -> bool:
+    """Only lines of their own, an interview's record of what was asked (`T.question_lines`)."""
+    paras = [x for x in blocks if x.kind != "container"]
+    if not paras or any(x.kind != "paragraph" or "\n" in x.text.strip() for x in paras):
+        return False
+    return T.question_lines([x.text for x in paras])
 
 
 def _lone_item(b: Block) -> tuple[int, str] | None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import text as T
-from .blocks import RECAP_WORDS, SET_TITLE, Block, Node, has_content
+from .blocks import RECAP_WORDS, SET_TITLE, Block, Node, has_content, record_of_questions
 
 _NOT_A_TOPIC = re.compile(
     r"^(参考(资料|文献|链接|阅读|文章|博客|资源)?|相关(链接|资料|阅读|文章)|延伸阅读|扩展阅读|推荐阅读|"
@@ -50,7 +50,7 @@ _INDEX = re.compile(
 )
 # Generic part headings: what they say only makes sense under the heading above them.
 _PART = re.compile(
-    r"^(题目|题目描述|问题描述|描述|题意|题目大意|题目链接|题目地址|原题链接|链接|题目来源|来源|输入|输出|输入输出|样例|示例|例子|举例|实例|"
+    r"^(题目|题目描述|问题描述|题干|题干简述|题目简述|题意简述|描述|题意|题目大意|题目链接|题目地址|原题链接|链接|题目来源|来源|输入|输出|输入输出|样例|示例|例子|举例|实例|"
     r"思路|解题思路|思路分析|分析|解法|解答|题解|方法|解决方案|答案|参考答案|回答|"
     r"(方法|解法|思路|方案)\s*[一二三四五六七八九十\d]+.*|"
     r"代码|代码实现|实现|源码|参考代码|其他语言版本|其他语言|多语言版本|代码版本|"
@@ -63,7 +63,7 @@ _PART = re.compile(
     r"背诵版|最终背诵版|速记版|key takeaways|takeaways|key points|summary\W+key points|"
     r"详细展开|详解|"
     r"详细解释|展开|面试表达|问题背景|背景|问题解答|拓展|推导|二维推导|动机|自检|小实验与自检|"
-    r"从问题出发|常见追问|面试常见追问|高频追问|关键问题|面试速查|速查|"
+    r"从问题出发|口述模板|口述版|口述|面试口述|常见追问|面试常见追问|高频追问|关键问题|面试速查|速查|"
     r"区别|联系|区别与联系|区别和联系|异同|对比|比较|作用|解释|概念介绍|基本概念|"
     r"short answer|tl;?dr|details|deep dive|background|motivation|"
     r"intent|motivation|applicability|structure|class diagram|participants|collaborations|"
@@ -75,6 +75,7 @@ _PART = re.compile(
     r"\s*[:：]?$",
     re.I,
 )
+_COLON = re.compile(r"[:：]")
 # `核心结论`, `常见误区`, `工程建议`, `一句话区分`: a part word after a qualifier, never after
 # a subject (`Transformer 原理` names what it explains: the facets rule decides those).
 _PART_COMPOUND = re.compile(
@@ -148,7 +149,7 @@ _SET_OF = re.compile(r"(难点|挑战|误区|陷阱|注意事项|亮点|要素)$
 # `## 最后一页速记`, `## Cheat sheet`: what the cards say, said again in brief.
 _RECAP = re.compile(
     rf"({RECAP_WORDS}|考前|记忆要点|要记住的|你要记住|回答模板|答题模板|一句话定义|视频脚本|"
-    r"结构化回答|面试话术)",
+    r"结构化回答|面试话术|总览|一览|收尾|(?:本组|本章|本节|本篇|全文)(?:小结|总结))",
     re.I,
 )
 # A top heading that says it is notes: the page's title, however its topic reads.
@@ -249,6 +250,8 @@ class Classifier:
         title = _bare_title(node)
         if _PART.match(title) or _STEP.match(title) or id(node) in self.repeated:
             return True
+        if (head := _COLON.split(title, maxsplit=1)[0]) != title and _PART.match(head):
+            return True  # `解题思路：为什么会想到哈希`: the part, and what it says in brief
         bare = _QUALIFIER.sub("", title)
         if _EXAMPLE_OF.match(title) or _PART.match(bare) or _PART_COMPOUND.match(bare):
             return True  # `示例：构造张量`, `Implementation Snippet (PyTorch)`, `常见误区`
@@ -508,6 +511,12 @@ def q_numbered(node: Node) -> bool:
     return T.numbered_as_question(title_of(node))
 
 
+def _lead(title: str) -> str:
+    """`附录：题库来源` → `附录`: what a title says before its colon (the whole title without
+    one)."""
+    return _COLON.split(title, maxsplit=1)[0].strip()
+
+
 def outright(node: Node) -> bool:
     """Ends with a question mark, numbered as a question, or promoted as one (a bold list
     item only when its words ask: `1. **分层评估策略**` in an answer is one of its points)."""
@@ -691,7 +700,11 @@ def _only_lists(blocks: list[Block]) -> bool:
 
 
 def _unanswered_questions(blocks: list[Block]) -> bool:
-    """Only lists, every item a question of one line with nothing nested under it."""
+    """Only lists, every item a question of one line with nothing nested under it; or
+    only lines of their own, two or more asking, the others naming a topic (an interview's
+    record: `如何证明NN能学到特征交叉？`, `TDM召回`, …)."""
+    if record_of_questions(blocks):
+        return True
     if not _only_lists(blocks):
         return False
     for b in blocks:
@@ -763,7 +776,7 @@ RULES: tuple[Rule, ...] = (
         "aside-heading",
         "note",
         "an aside (问题延伸, 反问, 补充, 其他, …), not a question: kept as a section note",
-        lambda c, n, p: bool(_ASIDE.match(_bare_title(n))) and not c.holds_cards(n),
+        lambda c, n, p: bool(_ASIDE.match(_lead(_bare_title(n)))) and not c.holds_cards(n),
     ),
     Rule(
         "numbered-question",

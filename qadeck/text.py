@@ -10,8 +10,11 @@ from functools import lru_cache
 _CN_NUM = "零一二三四五六七八九十百千"
 # `1 分钟版`, `3种方法`, `2 个月`: a number that counts something is part of the title.
 _NOT_A_COUNT = r"(?!\s*(?:分钟|秒钟|小时|个月|个|种))"
-# Words that number a question: `Problem 2:`, `问题4：`.
-_Q_WORDS = "Problem|Question|Exercise|问题|题目|面试题|习题"
+# Words that number a question: `Problem 2:`, `问题4：`, `编码题 3：`, `题 1：`.
+_Q_WORDS = (
+    "Problem|Question|Exercise|问题|题目|"
+    "(?:面试|习|编码|编程|代码|算法|设计|系统设计|场景|笔试|真|例|思考|练习|手撕|开放|问答|简答|大)?题"
+)
 # A label prefix and the separator after it. Order matters: the first that matches wins.
 _LABEL_RES = (
     re.compile(r"^((?:QA|Q\s*+\d{0,3}+|问题|问))\s*+[:：]\s*", re.I),  # Q1:  QA:  问题：
@@ -413,3 +416,17 @@ def is_placeholder(answer: str) -> bool:
         return True
     # "Refer to the [security section](…)", "Those repos contain useful links: [a](…) [b](…)"
     return linked and len(words) <= 80 and _POINTER_ONLY.search(t) is not None
+
+
+_TOPIC_NAME = 30  # characters: `Parameter Server的实现原理` names a topic, it explains nothing
+_SENTENCE_MARK = re.compile(r"[，。；,;:：!！]|\.\s")
+
+
+def question_lines(lines: list[str]) -> bool:
+    """`如何证明NN能学到特征交叉？`, `TDM召回`, `特征交叉的方式有哪些？`, …: an interview's record,
+    lines of their own, two or more asking, the others mostly naming a topic; no answers."""
+    texts = [plain(t).strip() for t in lines]
+    asking = sum(t.endswith(("?", "？")) for t in texts)
+    others = [t for t in texts if not t.endswith(("?", "？"))]
+    named = sum(len(t) <= _TOPIC_NAME and not _SENTENCE_MARK.search(t) for t in others)
+    return asking >= 2 and 3 * named >= 2 * len(others)
