@@ -208,7 +208,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         if b.kind == "other" and b.tokens and b.tokens[0].type == "html_block":
             taken, i = unwrap_details(blocks, i - 1, lines, level, in_question, answered=answered)
             if taken is not None:
-                out.extend(taken)
+                out.extend(_follow_ups_in(taken))
                 continue
         if in_question and b.kind == "paragraph" and _follow_up(b.text.split("\n", 1)[0]):
             out.extend(_promote_paragraph(b, level))  # `**追问：…？**` asks, even in an answer
@@ -413,6 +413,29 @@ def _next_question(b: Block, number: int) -> bool:
     return T.split_label(line)[0] == str(number + 1) and _numbered_question(line)
 
 
+def _follow_ups_in(blocks: list[Block]) -> list[Block]:
+    """A `<details>` whose summary is the question: in its answer, after some of it, a bold
+    or plain line that asks a question of its own (`**为什么不是两次握手？**`) is a follow-up,
+    as it is under a question heading."""
+    out: list[Block] = []
+    head: Block | None = None
+    answered = False
+    for k, b in enumerate(blocks):
+        after = blocks[k + 1 : k + 3]
+        if b.kind == "heading":
+            head, answered = (b if b.origin == "details" else None), False
+        elif head is not None and answered and b.kind == "paragraph":
+            if _follow_up(b.text.split("\n", 1)[0]) or _bold_follow_up(b, (after or [None])[0]):
+                out.extend(_promote_paragraph(b, head.level))
+                continue
+            if _plain_question(b, after):
+                out.append(_plain_heading(b, head.level))
+                continue
+        answered = answered or (head is not None and b.kind != "heading" and has_content([b]))
+        out.append(b)
+    return out
+
+
 def _bold_follow_up(b: Block, after: Block | None) -> bool:
     """A follow-up question in an answer: a paragraph that is only a bold question ending
     with its mark (`**BN 在测试时有什么不同？**`), after some of the answer and before its own.
@@ -462,7 +485,10 @@ def _plain_question(b: Block, after: list[Block]) -> bool:
     inside an answer a follow-up."""
     if not after or after[0].kind == "heading" or not has_content(after[:1]):
         return False
-    return _asks_alone(b) and not _asks_alone(after[0]) and not _names_a_topic(after[0])
+    nxt = after[0]
+    if _asks_alone(nxt) or _names_a_topic(nxt) or T.poses(nxt.text):
+        return False  # another question, a topic's name, a task: no answer in between
+    return _asks_alone(b)
 
 
 # `DSSM优化`, `（跨场景的使用方式）`: a short line naming a topic, or a note in brackets.

@@ -127,6 +127,14 @@ _Q_WORD_NUMBERED = re.compile(_BY_WORD, re.I)
 _Q_NUMBER = re.compile(r"Q\d{0,3}|QA", re.I)
 
 
+_POSES = re.compile(r"(?:" + _Q_WORDS + r")\s*+\d{0,3}\s*+[:：]", re.I)
+
+
+def poses(text: str) -> bool:
+    """`笔试题1：…`, `编程题：…`, `Question: …`: a line that sets a question, numbered or not."""
+    return _POSES.match(undecorate(plain(text))[0]) is not None
+
+
 def numbered_as_question(text: str) -> bool:
     """`Problem 2: 自定义损失`, `问题4：…`, `第6题`, `Q02 · 索引`: the author numbers it as a
     question, whatever its words."""
