@@ -165,6 +165,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     stages: dict[int, str] = {}  # by level: the question whose stages its siblings may be
     asking: dict[int, bool] = {}  # by level: whether the heading open at that level asks
     under_question = False
+    round_ = False  # the heading above is an interview's round (`### 二面`)
     i = 0
     while i < len(blocks):
         b = blocks[i]
@@ -180,6 +181,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             asking = {k: v for k, v in asking.items() if k < b.level}
             under_question = any(asking.values())  # a heading above it asks
             asking[b.level] = asked
+            round_ = not asked and _ROUND.search(T.plain(title)) is not None
             level, in_question, answered = b.level, asked or stage, False
             chain, number, named = None, int(label) if label.isdigit() else None, False
             out.append(b)
@@ -271,7 +273,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             first = _first_line(_item_inline(b.tokens, start, end))
             out.extend(_question_item(b.tokens[start], first, lines, level))
             chain, named = int(b.tokens[start].info), True
-        elif id(b) in quoted:
+        elif id(b) in quoted or (round_ and _asked_in_round(b, out[-1] if out else None)):
             for start, end in _item_spans(b.tokens):  # (`i` is the block cursor)
                 first = _first_line(_item_inline(b.tokens, start, end))
                 out.extend(_question_item(b.tokens[start], first, lines, level))
@@ -673,6 +675,35 @@ def _quoted_runs(blocks: list[Block]) -> set[int]:
 
 
 _ASKED_ITEM = 80  # characters: an interview's question fits on one short line
+# `### 一面`, `## 字节二面（60min）`, `### HR 面`, `## 笔试`: a round of an interview; the
+# items of its lists are what was asked, and the text after a list answers its last item.
+_ROUND = re.compile(
+    r"[一二三四五六七八九十1-9]\s*+面(?!试题|向|积|板|经)|hr\s*+面|终面|交叉面|技术面|笔试|"
+    r"\bonsite\b|phone screen|\bround\s*+\d",
+    re.I,
+)
+
+
+def _asked_in_round(b: Block, before: Block | None) -> bool:
+    """A list in an interview's round: short items, not the answer to the item just above
+    (`- 过拟合怎么处理?` over `1. 增加数据量…`) nor introduced by a label of an answer
+    (`优点：` over `1. 加速收敛`)."""
+    if b.kind != "other" or not b.tokens or b.tokens[0].type not in _LISTS:
+        return False
+    if before is None:
+        return _short_items(b)
+    if before.kind == "heading" and before.origin == "list":
+        return False
+    if before.kind == "paragraph" and before.text.rstrip().endswith((":", "：")):
+        return False
+    return _short_items(b)
+
+
+def _short_items(b: Block) -> bool:
+    items = [t.content for t in _first_inlines(b)]
+    return bool(items) and all(len(T.plain(t.split("\n", 1)[0])) <= _ASKED_ITEM for t in items)
+
+
 _DEFINED = re.compile(r"[^?？\s]\s*+[:：]\s*+\S")
 
 

@@ -548,6 +548,8 @@ def adopt_answer_parts(root: Node) -> None:
                 continue
             if (
                 prev is not None
+                and c.block is not None
+                and c.block.origin != "list"  # a list's items are siblings, as written
                 and not (node.block is not None and is_question(node))  # its own parts
                 and not any(is_question(g) for g in c.children)
                 and prev.level == c.level
