@@ -361,7 +361,8 @@ def _callout(b: Block, lines: list[str], level: int, in_question: bool) -> tuple
 SET_TITLE = re.compile(
     r"\b(types|kinds|goals|benefits|advantages|disadvantages|drawbacks|features|pillars|"
     r"principles|components|steps|stages|characteristics|properties|ways|best practices|pros|"
-    r"cons|use cases|reasons|levels|layers|strategies|techniques|factors)\b|"
+    r"cons|use cases|reasons|levels|layers|strategies|techniques|factors|pitfalls|gotchas|"
+    r"mistakes|caveats)\b|"
     r"(优点|缺点|优缺点|特点|特性|特征|类型|种类|分类|步骤|原则|组成|组件|优势|好处|场景|目标|策略|阶段)$",
     re.I,
 )
@@ -455,6 +456,8 @@ def _bold_follow_up(b: Block, after: Block | None) -> bool:
     if bold.group(3) or not inner.endswith(("?", "？")):
         return False
     core = T.split_label(T.undecorate(T.plain(inner))[0])[1]
+    if T.title_case(core):
+        return False  # `**Why Use AUC?**` over its points: a label of the answer
     return len(core) >= 8 and _bold_question(inner)
 
 
@@ -524,7 +527,7 @@ def _asks_alone(b: Block) -> bool:
     if re.search(r"[。！!；;]|[.?？](?=\s*\S)", core[:-1]):
         return False  # a sentence before it, or a question and more
     words = len(core.split()) if core.isascii() else len(core)
-    return words >= (4 if core.isascii() else 8)
+    return words >= (4 if core.isascii() else 8) and T.starts_asking(core)
 
 
 # `**追问点**：`, `追问：`, `Follow-up questions:`: what comes below asks further.
@@ -586,6 +589,8 @@ def _names_a_question(text: str) -> bool:
     core = T.split_label(T.undecorate(T.plain(text.rstrip(":：")))[0])[1].strip()
     if len(core) < 8 or core.endswith(("?", "？")) or _LEANS.match(core):
         return False  # `为什么用正弦函数：` asks about the text above it
+    if core.isascii():
+        return False  # `When to Use PR-AUC:`: English asks with its mark, a colon labels
     return T.reads_as_question(core)
 
 
@@ -952,6 +957,8 @@ def _promote_list(
     base = b.tokens[0].level
     spans = _item_spans(b.tokens)
     items = [b.tokens[i] for i, _ in spans]
+    if _checklist_of_tasks(b.tokens, spans):
+        return None
     firsts, answered, asking = [], 0, 0
     for i, j in spans:
         inline = _item_inline(b.tokens, i, j)
@@ -979,9 +986,12 @@ def _promote_list(
         return _inline_items(b, lines, level, items, [_Arrow(m) for m in arrows])
     if answered_only and not (answered == asking == len(items)):
         return None
-    inline_qa = [_INLINE_QA.match(t) for t in firsts]
+    # `⭐ **How does a tree split?** It tries…`: the star marks the question, not the item
+    bare = [T.undecorate(t) for t in firsts]
+    inline_qa = [_INLINE_QA.match(t) for t, _ in bare]
     if len(items) >= 2 and all(m and _bold_question(m.group(2)) for m in inline_qa):
-        return _inline_items(b, lines, level, items, inline_qa)
+        marked = [_Starred(m, star) for m, (_, star) in zip(inline_qa, bare, strict=True) if m]
+        return _inline_items(b, lines, level, items, marked)
     # `1. **Hot keys.** Heavy clients: …`, three or more: a term each, explained after it.
     if (
         len(items) >= 3
@@ -1012,6 +1022,15 @@ def _promote_list(
 
 
 _COLON = re.compile(r"[:：]")
+
+
+def _checklist_of_tasks(tokens: list[Token], spans: list[tuple[int, int]]) -> bool:
+    """`- [ ] **深度学习基础**` over what to revise: most items carry a task box and none
+    asks outright; a to-do list, not questions."""
+    firsts = [(inline.content if (inline := _item_inline(tokens, i, j)) else "") for i, j in spans]
+    boxed = sum(_TASK_MARK.match(t) is not None for t in firsts)
+    asking = any(_ENDS_ASKING.search(t.split("\n", 1)[0]) for t in firsts)
+    return 2 * boxed > len(firsts) and not asking
 
 
 def _chapter_numbered(b: Block, items: list[Token]) -> bool:
@@ -1109,6 +1128,16 @@ _LABELED_QA = re.compile(
     re.I,
 )
 _INLINE_QA = re.compile(r"^\s*(\*\*|__)(?!\s)([^*_\n]{2,200}?)\1\s*[:：]?\s*(\S.*)$")
+
+
+class _Starred:
+    """A bold question that carried the important star before it: group(2) keeps the star."""
+
+    def __init__(self, m: re.Match[str], star: bool) -> None:
+        self.m, self.star = m, star
+
+    def group(self, n: int) -> str:
+        return self.m.group(n) + (" ⭐" if n == 2 and self.star else "")
 
 
 class _Arrow:

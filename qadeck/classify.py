@@ -29,13 +29,14 @@ from .blocks import RECAP_WORDS, SET_TITLE, Block, Node, has_content, record_of_
 
 _NOT_A_TOPIC = re.compile(
     r"^(参考(资料|文献|链接|阅读|文章|博客|资源)?|相关(链接|资料|阅读|文章)|延伸阅读|扩展阅读|推荐阅读|"
-    r"学习资料|学习资源|资料|资源|推荐书籍|书籍推荐|目录|致谢|鸣谢|微信公众号|公众号|关注我|联系我|"
+    r"学习资料|(推荐)?学习资源|推荐资源|资源推荐|资料推荐|资料|资源|推荐书籍|书籍推荐|目录|致谢|鸣谢|微信公众号|公众号|关注我|联系我|"
     r"联系方式|交流群|读者群|赞赏|打赏|广告|版权声明|转载声明|声明|更新日志|更新记录|标签|tags|"
     r"前言|引言|写在前面|写在最前面|序言|开篇|导读|简单介绍|简要介绍|preface|foreword|"
     r"additional talking points|talking points|additional topics|further topics|延伸话题|"
     r"(延伸|扩展|推荐|相关)阅读.{0,8}|(原始|相关|参考|经典|推荐)?论文(列表|链接|推荐|阅读)?|"
     r"(original |related |key )?papers?|"
-    r"references?|further reading|reading list|see also|links|useful links|resources|"
+    r"references?|sources?|connections|further reading|reading list|see also|links|useful links|"
+    r"resources|"
     r"books|credits|acknowledge?ments|contents|table of contents|toc|license|contributing|"
     r"contributors|changelog|star history|sponsors?|about( me| the author)?|contact)\s*[:：]?$",
     re.I,
@@ -135,7 +136,8 @@ _CHAPTER = re.compile(
 # Headings that set text aside: outside the questions' answers, nothing a card could ask.
 _ASIDE = re.compile(
     r"^(问题延伸|延伸问题|扩展问题|拓展问题|反问|反问环节|补充|补充说明|备注|其他|其它|杂项|附录|"
-    r"appendix|remarks|miscellaneous|misc)\s*[:：]?$",
+    r"(面试)?(技巧|建议|注意事项|准备建议|成功要素|成功秘诀|心得|心得体会|感受|感想)|我的问题|"
+    r"appendix|remarks|miscellaneous|misc|(?:study |interview )?tips)\s*[:：]?$",
     re.I,
 )
 _APPENDIX = re.compile(
@@ -149,7 +151,7 @@ _SET_OF = re.compile(r"(难点|挑战|误区|陷阱|注意事项|亮点|要素)$
 # `## 最后一页速记`, `## Cheat sheet`: what the cards say, said again in brief.
 _RECAP = re.compile(
     rf"({RECAP_WORDS}|考前|记忆要点|要记住的|你要记住|回答模板|答题模板|一句话定义|视频脚本|"
-    r"结构化回答|面试话术|总览|一览|收尾|(?:本组|本章|本节|本篇|全文)(?:小结|总结))",
+    r"结构化回答|面试话术|总览|一览|收尾|summary table|(?:本组|本章|本节|本篇|全文)(?:小结|总结))",
     re.I,
 )
 # A top heading that says it is notes: the page's title, however its topic reads.
@@ -554,6 +556,7 @@ def adopt_answer_parts(root: Node) -> None:
                 and not any(is_question(g) for g in c.children)
                 and prev.level == c.level
                 and not _PART.match(_bare_title(prev))
+                and not _NOT_A_TOPIC.match(_bare_title(prev))  # a contents list answers nothing
                 and (
                     (
                         (_ANSWER_PART.match(title) or _labels(c))
@@ -741,7 +744,16 @@ RULES: tuple[Rule, ...] = (
         "references",
         "note",
         "references, reading list or contents: kept as a section note",
-        lambda c, n, p: bool(_NOT_A_TOPIC.match(_bare_title(n))),
+        lambda c, n, p: bool(
+            _NOT_A_TOPIC.match(_bare_title(n))
+            # `## 推荐学习资源` over `### 书籍`, `### 在线课程`: references, all of them
+            or (
+                p is not None
+                and p.block is not None
+                and _NOT_A_TOPIC.match(_bare_title(p)) is not None
+                and not is_question(n)
+            )
+        ),
     ),
     Rule(
         "recap",

@@ -209,8 +209,8 @@ class OutlineBuilder:
             return False
         if not any(self.rules.verdict(c).kind == "category" for c in head.children):
             return False
-        if self.rules.is_part(head.children[0]):
-            return False  # its parts, before any question, make it a card of its own
+        if any(self.rules.is_part(c) for c in head.children if not self.aside(c)):
+            return False  # its parts make it a card of its own (a title has no card for them)
         return head.level == 1 or not self.rules.own_answer(
             head, self.heading_translations(head)[1]
         )

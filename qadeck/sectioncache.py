@@ -205,7 +205,9 @@ def key(builder: OutlineBuilder, node: Node) -> str:
                 h.update(_block_sig(b))
         stack.extend(reversed(n.children))
     h.update(b"\x05")
-    h.update("\n".join(builder.lines[low:high]).encode())
+    h.update(
+        "\n".join(builder.lines[low:high]).encode("utf-8", "surrogatepass")
+    )  # str input may hold any code point
     return h.hexdigest()
 
 

@@ -135,6 +135,24 @@ def poses(text: str) -> bool:
     return _POSES.match(undecorate(plain(text))[0]) is not None
 
 
+def starts_asking(text: str) -> bool:
+    """English that opens with a question word (`Why does…`, `How would you…`); any other
+    text is judged by its words, wherever they are."""
+    t = undecorate(plain(text))[0]
+    return not t.isascii() or _EN_QUESTION.match(t) is not None
+
+
+# `Why Use AUC?`, `When NOT to Use AUC`: English words each capitalised name a part.
+_TITLE_WORD = re.compile(r"[A-Za-z][\w'-]*")
+
+
+def title_case(text: str) -> bool:
+    """English in Title Case, the way headings and labels are written, not questions."""
+    t = undecorate(plain(text))[0]
+    words = [w for w in _TITLE_WORD.findall(t) if len(w) >= 3]
+    return t.isascii() and len(words) >= 2 and all(w[0].isupper() for w in words)
+
+
 def numbered_as_question(text: str) -> bool:
     """`Problem 2: 自定义损失`, `问题4：…`, `第6题`, `Q02 · 索引`: the author numbers it as a
     question, whatever its words."""
@@ -385,8 +403,9 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
 
 def _worklist(answer: str) -> bool:
-    """`- [ ] 两数之和` `- [x] 反转链表` …: only task boxes, the author's list of things to do."""
-    lines = [x for x in answer.split("\n") if x.strip()]
+    """`- [ ] 两数之和` `- [x] 反转链表` …: only task boxes (with what each covers indented
+    under it), the author's list of things to do."""
+    lines = [x for x in answer.split("\n") if x.strip() and not x.startswith((" ", "\t"))]
     return bool(lines) and all(_TASK_LINE.match(x) for x in lines)
 
 

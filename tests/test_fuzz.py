@@ -77,6 +77,12 @@ def test_crlf_and_lf_give_the_same_model(parts):
         assert document_to_dict(a) == document_to_dict(b)
 
 
+def test_a_lone_surrogate_in_text_does_not_crash_the_section_cache():
+    # found by the test above: text given as str may hold any code point
+    doc = parse_text("## 面\n### 1. 简单介绍强化学习？\n答 \ud800\n", "x.md")
+    assert [c.question for c in doc.cards] == ["简单介绍强化学习？"]
+
+
 SCRIPTY = re.compile(r"<script|<iframe|<object|<embed|<[a-z][^>]*\son\w+\s*=|javascript:", re.I)
 
 
