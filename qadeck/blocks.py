@@ -158,6 +158,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     tasks = _task_runs(blocks)
     topics = _topic_runs(blocks)
     items = _item_runs(blocks)
+    numbered = _numbered_paragraphs(blocks)
     recaps = _recap_lines(blocks)
     quoted = _quoted_runs(blocks)
     chain: int | None = None  # the number of the last numbered question line (`1，…？`)
@@ -255,7 +256,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         if b.kind == "paragraph":
             label = T.split_label(b.text.split("\n", 1)[0])[0]
             # `2，构造函数的初始化顺序。` after question 1 is question 2, asked or not
-            follows = chain is not None and label == str(chain + 1) and "\n" not in b.text
+            follows = (chain is not None and label == str(chain + 1)) or id(b) in numbered
             promoted = _promote_paragraph(b, level, id(b) in tasks, follows)
             if promoted == [b] and plain:
                 promoted = [_plain_heading(b, level)]
@@ -760,6 +761,41 @@ def record_of_questions(blocks: list[Block]) -> bool:
     return T.question_lines([x.text for x in paras])
 
 
+def _numbered_paragraphs(blocks: list[Block]) -> set[int]:
+    """`（1.）详细介绍一下逻辑回归。` with its answer on the lines below, `（2.）…`, `（3.）…`:
+    paragraphs numbered in order under one heading, three or more, most first lines asking,
+    some answered by the lines after their first or the text after them: each is a
+    question (an unanswered one is left out as any unanswered question is)."""
+    found: set[int] = set()
+    run: list[tuple[int, int, bool, bool]] = []  # (id, number, asks, answered)
+
+    def close() -> None:
+        asking, answered = sum(r[2] for r in run), sum(r[3] for r in run)
+        if len(run) >= 3 and 2 * asking >= len(run) and answered:
+            found.update(r[0] for r in run)  # the unanswered ones too: asked, left out
+        run.clear()
+
+    for k, b in enumerate(blocks):
+        if b.kind == "heading":
+            close()
+        if b.kind != "paragraph" or b.raw is not None:
+            continue
+        label, rest = T.split_label(b.text.split("\n", 1)[0])
+        if not label.isdigit():
+            continue
+        after = blocks[k + 1] if k + 1 < len(blocks) else None
+        answered = "\n" in b.text.strip() or not (
+            after is None
+            or after.kind == "heading"
+            or (after.kind == "paragraph" and T.split_label(after.text)[0].isdigit())
+        )
+        if run and int(label) != run[-1][1] + 1:
+            close()
+        run.append((id(b), int(label), T.reads_as_question(rest), answered))
+    close()
+    return found
+
+
 def _lone_item(b: Block) -> tuple[int, str] | None:
     """(number, first line) of an ordered list of one item."""
     if b.kind != "other" or not b.tokens or b.tokens[0].type != "ordered_list_open":
@@ -927,7 +963,7 @@ def _task_text(line: str) -> tuple[str, str] | None:
 def _numbered_question(line: str) -> bool:
     """`1，两阶段检测为什么更准？`: a numbered plain line that asks, ending with its mark."""
     label, rest = T.split_label(line)
-    return bool(label) and bool(_ENDS_ASKING.search(T.undecorate(rest)[0]))
+    return bool(label) and bool(_ENDS_ASKING.search(T.undecorate(T.plain(rest))[0]))
 
 
 def _is_bold_label(bold: re.Match[str]) -> bool:

@@ -483,6 +483,16 @@ _ANCHOR_LINK = re.compile(r"\[([^\[\]\n]+)\]\(#[^()\s]*\)")
 _ALL_BOLD = re.compile(r"(\*\*|__)(?!\s)([^*_]+?)(?<!\s)\1")
 
 
+_BREAK = re.compile(r"<br\s*+/?>", re.I)
+
+
+def _without_breaks(text: str) -> str:
+    """The text without the `<br>` tags it ends with (read from the end: linear)."""
+    while text.endswith(">") and (at := text.rfind("<")) >= 0 and _BREAK.fullmatch(text[at:]):
+        text = text[:at].rstrip()
+    return text
+
+
 def title_of(node: Node) -> str:
     """The heading's text without a trailing `{#id}`, links to anchors or bold all through."""
     return _title(node.raw_title)
@@ -492,6 +502,7 @@ def title_of(node: Node) -> str:
 def _title(raw: str) -> str:
     found = trailing_id(raw)
     text = (raw[: found[0]] if found else raw).strip()
+    text = _without_breaks(text)  # `（2.）…优势。<br>`: the line's end, no words
     if "](#" in text:
         text = _ANCHOR_LINK.sub(r"\1", text)
     bold = _ALL_BOLD.fullmatch(text) if text[:1] in "*_" else None

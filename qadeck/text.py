@@ -25,7 +25,9 @@ _LABEL_RES = (
     # Problem 2:  Question 3.  问题4：  题目 5、  第6题：  (the number is the label)
     re.compile(r"^(?:" + _Q_WORDS + r")\s*+(\d{1,3})\s*+[.．:：、]\s*", re.I),
     re.compile(r"^第\s*+(\d{1,3}|[" + _CN_NUM + r"]{1,3})\s*+题\s*+[.．:：、]?\s*"),
-    re.compile(r"^[（(](\d{1,3}|[" + _CN_NUM + r"]{1,3})[)）]\s*[、.．，,]?\s*"),  # (1)  （一）、
+    re.compile(
+        r"^[（(](\d{1,3}|[" + _CN_NUM + r"]{1,3})[.．]?[)）]\s*[、.．，,]?\s*"
+    ),  # (1) （一）、 (1.)
     re.compile(r"^([" + _CN_NUM + r"]{1,3})\s*[、.．，]\s*"),  # 一、  一，
     re.compile(r"^(\d{1,4}(?:[.．\-]\d{1,3})*)\s*[.．、:：)），]\s*(?!\d)"),  # 1.  2.1.  1、 1，
     re.compile(r"^(\d{1,3}(?:[.．\-]\d{1,3})+)(?=\s|[^\x00-\x7f])\s*"),  # 2.1 具体  1-1 x
@@ -83,7 +85,7 @@ def _split(text: str) -> tuple[str, str, bool]:
 
 # Inline HTML that only styles text (`<strong>`, `<font color=red>`): no words of its own.
 _STYLE_TAG = r"(?:strong|b|em|i|u|font|span|mark)"
-_STYLE_TAGS = re.compile(rf"</?{_STYLE_TAG}(?:\s[^<>]*)?>", re.I)
+_STYLE_TAGS = re.compile(rf"</?{_STYLE_TAG}(?:\s[^<>]*)?>|<br\s*/?>", re.I)  # `…？<br>`
 _WRAPPED = re.compile(rf"<({_STYLE_TAG})(?:\s[^<>]*)?>(.+)</\1\s*>", re.I | re.S)
 
 
@@ -200,7 +202,9 @@ def reads_as_question(text: str) -> bool:
         for w in _TASK_WORDS
     ):
         return True
-    if re.search(r"(什么|为什么|如何|怎么|怎样|哪些|是否)", t):
+    if re.search(
+        r"(什么|为什么|如何|怎么|怎样|哪些|是否|介绍一下|讲一下|说一下|谈一下|讲讲|说说|谈谈)", t
+    ):
         return True
     return bool(_EN_QUESTION.match(t))
 
