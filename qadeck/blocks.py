@@ -278,6 +278,8 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             for start, end in _item_spans(b.tokens):  # (`i` is the block cursor)
                 first = _first_line(_item_inline(b.tokens, start, end))
                 out.extend(_question_item(b.tokens[start], first, lines, level))
+        elif out and out[-1].kind == "heading" and out[-1].origin in _LINE_QUESTIONS:
+            out.append(b)  # `Explain the p-value.` + `- When testing, …`: the list answers it
         else:
             # a set's members, or a list inside a question's answer: bold alone asks nothing
             members = bool(SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
@@ -469,6 +471,13 @@ _LEANS_ON = re.compile(
     re.I,
 )
 _PLAIN_MAX = 100  # characters: longer is a sentence of the text that ends by asking
+_PLAIN_WORDS = 30  # the same in English words
+# `Explain the significance of the p-value.`, `详细介绍一下逻辑回归。`: a question put as a request.
+_BIDS = re.compile(
+    r"((briefly |please )?(explain|describe|compare|define|discuss|contrast|walk me through|"
+    r"tell me about)\b|(请|简要|简单|详细)?(介绍|简述|描述|解释|说说|谈谈|讲讲|比较))",
+    re.I,
+)
 
 
 # `问题：…` over `解决方案：…`: the issue a text goes on to fix, not a question it asks.
@@ -511,6 +520,10 @@ def _names_a_topic(b: Block) -> bool:
     )
 
 
+# Questions promoted from a line of text: what comes right after one is its answer.
+_LINE_QUESTIONS = frozenset({"plain", "numbered", "prefix", "bold"})
+
+
 def _plain_heading(b: Block, level: int) -> Block:
     return Block("heading", b.start, b.end, [], level + 1, b.text.strip(), origin="plain")
 
@@ -523,12 +536,16 @@ def _asks_alone(b: Block) -> bool:
     if b.kind != "paragraph" or "\n" in t or t.startswith(("*", "_", "[", "!", "|")):
         return False
     core = T.split_label(T.undecorate(T.plain(t))[0])[1].strip()
-    if not core.endswith(("?", "？")) or len(core) > _PLAIN_MAX or _LEANS_ON.match(core):
+    long = len(core.split()) > _PLAIN_WORDS if core.isascii() else len(core) > _PLAIN_MAX
+    if long or _LEANS_ON.match(core):
         return False
-    if re.search(r"[。！!；;]|[.?？](?=\s*\S)", core[:-1]):
+    bids = _BIDS.match(core) is not None
+    if not core.endswith(("?", "？")) and not (core.endswith((".", "。")) and bids):
+        return False
+    if not bids and re.search(r"[。！!；;]|[.?？](?=\s*\S)", core[:-1]):
         return False  # a sentence before it, or a question and more
     words = len(core.split()) if core.isascii() else len(core)
-    return words >= (4 if core.isascii() else 8) and T.starts_asking(core)
+    return words >= (4 if core.isascii() else 8) and (bids or T.starts_asking(core))
 
 
 # `**追问点**：`, `追问：`, `Follow-up questions:`: what comes below asks further.
