@@ -167,6 +167,8 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     asking: dict[int, bool] = {}  # by level: whether the heading open at that level asks
     under_question = False
     round_ = False  # the heading above is an interview's round (`### 二面`)
+    line_q: int | None = None  # the level of the bold question lines that hold the headings
+    line_no = 0  # the number of the last of them
     i = 0
     while i < len(blocks):
         b = blocks[i]
@@ -183,6 +185,10 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             under_question = any(asking.values())  # a heading above it asks
             asking[b.level] = asked
             round_ = not asked and _ROUND.search(T.plain(title)) is not None
+            if line_q is not None and b.level <= line_q:
+                line_q = None  # a heading beside the line questions ends their run
+            elif line_q is not None:
+                asking[line_q] = under_question = True  # a heading inside its answer
             level, in_question, answered = b.level, asked or stage, False
             chain, number, named = None, int(label) if label.isdigit() else None, False
             out.append(b)
@@ -213,6 +219,10 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             if taken is not None:
                 out.extend(_follow_ups_in(taken))
                 continue
+        if line_q is not None and level >= line_q and _next_line_question(b, line_no):
+            out.extend(_promote_paragraph(b, line_q - 1))  # `**2.…？**` after `**1.…？**`
+            line_no += 1
+            continue
         if in_question and b.kind == "paragraph" and _follow_up(b.text.split("\n", 1)[0]):
             out.extend(_promote_paragraph(b, level))  # `**追问：…？**` asks, even in an answer
             continue
@@ -257,9 +267,16 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             label = T.split_label(b.text.split("\n", 1)[0])[0]
             # `2，构造函数的初始化顺序。` after question 1 is question 2, asked or not
             follows = (chain is not None and label == str(chain + 1)) or id(b) in numbered
-            promoted = _promote_paragraph(b, level, id(b) in tasks, follows)
+            # `**2.…？**` after `## 1. **核心思想**` inside the answer to `**1.…？**`: the
+            # next question, beside the first, not under the headings of its answer
+            at = line_q - 1 if line_q is not None and level >= line_q else level
+            promoted = _promote_paragraph(b, at, id(b) in tasks, follows)
             if promoted == [b] and plain:
-                promoted = [_plain_heading(b, level)]
+                promoted = [_plain_heading(b, at)]
+            if promoted[0].kind == "heading" and promoted[0].origin == "bold":
+                line_q = promoted[0].level
+                number_of = T.split_label(_unbold(b.text.split("\n", 1)[0].strip()))[0]
+                line_no = int(number_of) if number_of.isdigit() else 0
             if promoted[0].origin in ("numbered", "plain") and label.isdigit():
                 chain, named = int(label), named and follows
             elif label.isdigit():
@@ -278,7 +295,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             for start, end in _item_spans(b.tokens):  # (`i` is the block cursor)
                 first = _first_line(_item_inline(b.tokens, start, end))
                 out.extend(_question_item(b.tokens[start], first, lines, level))
-        elif out and out[-1].kind == "heading" and out[-1].origin in _LINE_QUESTIONS:
+        elif out and out[-1].kind == "heading" and out[-1].origin in LINE_QUESTIONS:
             out.append(b)  # `Explain the p-value.` + `- When testing, …`: the list answers it
         else:
             # a set's members, or a list inside a question's answer: bold alone asks nothing
@@ -410,6 +427,17 @@ def _split_at_next(b: Block, number: int, named: bool) -> list[Block] | None:
     return None
 
 
+def _next_line_question(b: Block, number: int) -> bool:
+    """`**2.集成学习有效需要哪些前提？**`, numbered after the bold question line whose answer
+    (with headings of its own) came before: the next question, wherever the text is."""
+    if b.kind != "paragraph" or "\n" in b.text.strip() or not number:
+        return False
+    bold = _BOLD_LINE.match(b.text.strip())
+    if not bold or not _bold_question(bold.group(2)):
+        return False
+    return T.split_label(T.plain(bold.group(2)))[0] == str(number + 1)
+
+
 def _next_question(b: Block, number: int) -> bool:
     """A line alone that asks, numbered as the question after the heading's (`8、…？` after
     `### 7、…？`)."""
@@ -521,7 +549,7 @@ def _names_a_topic(b: Block) -> bool:
 
 
 # Questions promoted from a line of text: what comes right after one is its answer.
-_LINE_QUESTIONS = frozenset({"plain", "numbered", "prefix", "bold"})
+LINE_QUESTIONS = frozenset({"plain", "numbered", "prefix", "bold"})
 
 
 def _plain_heading(b: Block, level: int) -> Block:

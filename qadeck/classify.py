@@ -25,7 +25,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import text as T
-from .blocks import RECAP_WORDS, SET_TITLE, Block, Node, has_content, record_of_questions
+from .blocks import (
+    LINE_QUESTIONS,
+    RECAP_WORDS,
+    SET_TITLE,
+    Block,
+    Node,
+    has_content,
+    record_of_questions,
+)
 
 _NOT_A_TOPIC = re.compile(
     r"^(参考(资料|文献|链接|阅读|文章|博客|资源)?([与和及、]?(资料|文献|链接|阅读|文章|博客|资源))?|相关(链接|资料|阅读|文章)|延伸阅读|扩展阅读|推荐阅读|"
@@ -530,6 +538,11 @@ def _lead(title: str) -> str:
     return _COLON.split(title, maxsplit=1)[0].strip()
 
 
+def _line_question(node: Node) -> bool:
+    """A question promoted from a line of text; the headings under it are its answer's."""
+    return node.block is not None and node.block.origin in LINE_QUESTIONS
+
+
 def outright(node: Node) -> bool:
     """Ends with a question mark, numbered as a question, or promoted as one (a bold list
     item only when its words ask: `1. **分层评估策略**` in an answer is one of its points)."""
@@ -755,14 +768,17 @@ RULES: tuple[Rule, ...] = (
         "references",
         "note",
         "references, reading list or contents: kept as a section note",
-        lambda c, n, p: bool(
-            _NOT_A_TOPIC.match(_bare_title(n))
-            # `## 推荐学习资源` over `### 书籍`, `### 在线课程`: references, all of them
-            or (
-                p is not None
-                and p.block is not None
-                and _NOT_A_TOPIC.match(_bare_title(p)) is not None
-                and not is_question(n)
+        lambda c, n, p: (
+            not c.question_below(n)  # `目录` over the questions: levels slipped
+            and bool(
+                _NOT_A_TOPIC.match(_bare_title(n))
+                # `## 推荐学习资源` over `### 书籍`, `### 在线课程`: references, all of them
+                or (
+                    p is not None
+                    and p.block is not None
+                    and _NOT_A_TOPIC.match(_bare_title(p)) is not None
+                    and not is_question(n)
+                )
             )
         ),
     ),
@@ -793,6 +809,8 @@ RULES: tuple[Rule, ...] = (
                 or (c.asks(p) and not c.asks(n) and not c.question_below(n))
                 # under `Q02 · 索引构建`, only what asks outright is a question of its own
                 or (c.question_level(p) and not c.question_in(n, q_numbered(p)))
+                # and under a question written as a line of text (`**1.…是什么？**`)
+                or (_line_question(p) and not c.question_in(n, True))
                 or c.facets(p)
             )
         ),
