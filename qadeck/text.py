@@ -29,6 +29,8 @@ _LABEL_RES = (
         r"^[（(](\d{1,3}|[" + _CN_NUM + r"]{1,3})[.．]?[)）]\s*[、.．，,]?\s*"
     ),  # (1) （一）、 (1.)
     re.compile(r"^([" + _CN_NUM + r"]{1,3})\s*[、.．，]\s*"),  # 一、  一，
+    re.compile(r"^(0x[0-9A-Fa-f]{1,4})\s*[.．、:：]\s*"),  # 0x01.  (a hex-numbered chapter)
+    re.compile(r"^([A-H])[)）]\s+"),  # A) 概述
     re.compile(r"^(\d{1,4}(?:[.．\-]\d{1,3})*)\s*[.．、:：)），]\s*(?!\d)"),  # 1.  2.1.  1、 1，
     re.compile(r"^(\d{1,3}(?:[.．\-]\d{1,3})+)(?=\s|[^\x00-\x7f])\s*"),  # 2.1 具体  1-1 x
     re.compile(r"^(\d{1,3})\s+(?=\S)" + _NOT_A_COUNT),  # 1 Title
@@ -203,7 +205,8 @@ def reads_as_question(text: str) -> bool:
     ):
         return True
     if re.search(
-        r"(什么|为什么|如何|怎么|怎样|哪些|是否|介绍一下|讲一下|说一下|谈一下|讲讲|说说|谈谈)", t
+        r"(什么|为什么|如何|怎么|怎样|哪些|是否|介绍一?下|讲一?下|说一?下|谈一?下|讲讲|说说|谈谈)",
+        t,
     ):
         return True
     return bool(_EN_QUESTION.match(t))
@@ -457,7 +460,24 @@ def question_lines(lines: list[str]) -> bool:
     """`如何证明NN能学到特征交叉？`, `TDM召回`, `特征交叉的方式有哪些？`, …: an interview's record,
     lines of their own, two or more asking, the others mostly naming a topic; no answers."""
     texts = [plain(t).strip() for t in lines]
-    asking = sum(t.endswith(("?", "？")) for t in texts)
-    others = [t for t in texts if not t.endswith(("?", "？"))]
+    asks = [_asks_unmarked(t) for t in texts]
+    others = [t for t, a in zip(texts, asks, strict=True) if not a]
     named = sum(len(t) <= _TOPIC_NAME and not _SENTENCE_MARK.search(t) for t in others)
-    return asking >= 2 and 3 * named >= 2 * len(others)
+    if sum(asks) < 2:
+        return False
+    # the others name topics, or most lines ask and none is a sentence of an answer
+    unended = not any(t.endswith(("。", ".")) for t in texts)
+    return 3 * named >= 2 * len(others) or (2 * sum(asks) >= len(texts) and unended)
+
+
+_UNMARKED = 32  # characters: a question asked without its mark is a short line
+
+
+def _asks_unmarked(text: str) -> bool:
+    """Ends with its question mark, or reads as a question and is no sentence (`word2vec
+    有什么优缺点`, `介绍一下梯度消失` asked in a record without the mark)."""
+    if text.endswith(("?", "？")):
+        return True
+    if len(text) > _UNMARKED or text.endswith(("。", ".", "!", "！")):
+        return False  # a sentence of an answer may say 是否 or 如何 too
+    return reads_as_question(text)
