@@ -339,6 +339,7 @@ _PLACEHOLDER_TEXT = (
     "answergoeshere addanswer 待补 "
     # what is left of "only links" once the links are gone: their labels
     "参考资料 参考答案 参考链接 参考 相关面试题 相关问题 相关阅读 推荐阅读 延伸阅读 资料 来源 "
+    "类似问题 相似问题 类似题目 相似题目 相关题目 类似题 相似题 "
     "references reference sources source links link furtherreading seealso readmore"
 )
 _PLACEHOLDER_WORDS = frozenset(_PLACEHOLDER_TEXT.split())
