@@ -169,6 +169,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     round_ = False  # the heading above is an interview's round (`### 二面`)
     line_q: int | None = None  # the level of the bold question lines that hold the headings
     line_no = 0  # the number of the last of them
+    seen = _LastHeading()
     i = 0
     while i < len(blocks):
         b = blocks[i]
@@ -219,8 +220,11 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             if taken is not None:
                 out.extend(_follow_ups_in(taken))
                 continue
-        if line_q is not None and level >= line_q and _next_line_question(b, line_no):
-            out.extend(_promote_paragraph(b, line_q - 1))  # `**2.…？**` after `**1.…？**`
+        if line_q is not None and _next_line_question(b, line_no):
+            bold = _BOLD_LINE.match(b.text.strip())  # `**2.…？**` after `**1.…？**`
+            assert bold is not None
+            text = _strip_closing_bold(bold.group(2)).rstrip(":：").rstrip()
+            out.append(Block("heading", b.start, b.end, [], line_q, text, origin="bold"))
             line_no += 1
             continue
         if in_question and b.kind == "paragraph" and _follow_up(b.text.split("\n", 1)[0]):
@@ -295,7 +299,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             for start, end in _item_spans(b.tokens):  # (`i` is the block cursor)
                 first = _first_line(_item_inline(b.tokens, start, end))
                 out.extend(_question_item(b.tokens[start], first, lines, level))
-        elif out and out[-1].kind == "heading" and out[-1].origin in LINE_QUESTIONS:
+        elif _answers_line_question(b, seen.last(out), out[-1] if out else None):
             out.append(b)  # `Explain the p-value.` + `- When testing, …`: the list answers it
         else:
             # a set's members, or a list inside a question's answer: bold alone asks nothing
@@ -428,14 +432,18 @@ def _split_at_next(b: Block, number: int, named: bool) -> list[Block] | None:
 
 
 def _next_line_question(b: Block, number: int) -> bool:
-    """`**2.集成学习有效需要哪些前提？**`, numbered after the bold question line whose answer
-    (with headings of its own) came before: the next question, wherever the text is."""
+    """`**2.集成学习有效需要哪些前提？**`, numbered after the bold question line before it:
+    the next question, wherever the text is (under headings of the answer before it) and
+    however it is worded (`**8.…，并使用公式推导进行讲解**`)."""
     if b.kind != "paragraph" or "\n" in b.text.strip() or not number:
         return False
     bold = _BOLD_LINE.match(b.text.strip())
-    if not bold or not _bold_question(bold.group(2)):
+    if not bold or len(bold.group(2)) > _BOLD_NUMBERED_MAX or _is_bold_label(bold):
         return False
     return T.split_label(T.plain(bold.group(2)))[0] == str(number + 1)
+
+
+_BOLD_NUMBERED_MAX = 200  # characters: a numbered bold question may run long
 
 
 def _next_question(b: Block, number: int) -> bool:
@@ -548,8 +556,39 @@ def _names_a_topic(b: Block) -> bool:
     )
 
 
-# Questions promoted from a line of text: what comes right after one is its answer.
-LINE_QUESTIONS = frozenset({"plain", "numbered", "prefix", "bold"})
+def _answers_line_question(b: Block, last: Block | None, before: Block | None) -> bool:
+    """A list after a question promoted from a line, introduced by a line of its answer
+    (`两者不同：`) or with most of its items asking nothing (a short line that asks, not
+    a sentence): its answer."""
+    if last is None or last.origin not in LINE_QUESTIONS:
+        return False
+    if (
+        before is not None
+        and before.kind == "paragraph"
+        and before.text.rstrip()[-1:] in (":", "：")
+    ):
+        return True
+    firsts = [t.content.split("\n", 1)[0] for t in _first_inlines(b)]
+    asking = sum(_item_asks(t) and len(T.plain(t)) <= _ASKED_ITEM for t in firsts)
+    return 2 * asking < len(firsts)
+
+
+class _LastHeading:
+    """The last heading of a growing list of blocks, found in amortised constant time."""
+
+    def __init__(self) -> None:
+        self.at, self.head = 0, None
+
+    def last(self, out: list[Block]) -> Block | None:
+        for b in out[self.at :]:
+            if b.kind == "heading":
+                self.head = b
+        self.at = len(out)
+        return self.head
+
+
+# Questions promoted from a line of text: what comes after one is its answer.
+LINE_QUESTIONS = frozenset({"plain", "numbered", "prefix", "bold", "topic"})
 
 
 def _plain_heading(b: Block, level: int) -> Block:

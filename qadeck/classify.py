@@ -543,6 +543,15 @@ def _line_question(node: Node) -> bool:
     return node.block is not None and node.block.origin in LINE_QUESTIONS
 
 
+def _restates(node: Node, parent: Node) -> bool:
+    """`## 1. XGBoost 是什么？` under `**3.XGBoost是什么？GBDT与 XGBoost 的核心差异是什么？**`:
+    a sub-heading that says again (part of) the question above opens its answer."""
+    if not is_question(parent):
+        return False
+    mine = T.normalize(T.split_label(_bare_title(node))[1])
+    return len(mine) >= 4 and mine in T.normalize(T.split_label(_bare_title(parent))[1])
+
+
 def outright(node: Node) -> bool:
     """Ends with a question mark, numbered as a question, or promoted as one (a bold list
     item only when its words ask: `1. **分层评估策略**` in an answer is one of its points)."""
@@ -811,6 +820,7 @@ RULES: tuple[Rule, ...] = (
                 or (c.question_level(p) and not c.question_in(n, q_numbered(p)))
                 # and under a question written as a line of text (`**1.…是什么？**`)
                 or (_line_question(p) and not c.question_in(n, True))
+                or (_restates(n, p) and not n.children)
                 or c.facets(p)
             )
         ),
