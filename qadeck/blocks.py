@@ -237,6 +237,9 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         if in_question and answered and plain:
             out.append(_plain_heading(b, level))
             continue
+        if b.kind == "other" and (pairs := _labelled_pairs(b, lines, level)):
+            out.extend(pairs)  # `- *追问：* …？` + `- *思路：* …`: a question and its answer
+            continue
         if in_question or b.kind == "other":
             after = blocks[i] if i < len(blocks) else None
             asked = _follow_up_list(b, after, lines, level, answered and in_question)
@@ -295,6 +298,10 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             first = _first_line(_item_inline(b.tokens, start, end))
             out.extend(_question_item(b.tokens[start], first, lines, level))
             chain, named = int(b.tokens[start].info), True
+        elif _introduced(out[-1] if out else None, lines) and (seen.last(out) or b).origin in (
+            LINE_QUESTIONS | {"list"}
+        ):
+            out.append(b)  # `> 常见方法：` then `- **独热编码**` + points: the answer goes on
         elif id(b) in quoted or (round_ and _asked_in_round(b, out[-1] if out else None)):
             for start, end in _item_spans(b.tokens):  # (`i` is the block cursor)
                 first = _first_line(_item_inline(b.tokens, start, end))
@@ -556,6 +563,17 @@ def _names_a_topic(b: Block) -> bool:
     )
 
 
+def _introduced(before: Block | None, lines: list[str]) -> bool:
+    """The block before ends with a label of what comes next (`常见方法：`, `> 优点：`)."""
+    if before is None or before.kind not in ("paragraph", "other"):
+        return False
+    text = (
+        lines[k].strip().lstrip("> ").rstrip() for k in range(before.end - 1, before.start - 1, -1)
+    )
+    last = next((t for t in text if t), "")  # a quote's last lines may be bare `>`
+    return last.endswith((":", "："))
+
+
 def _answers_line_question(b: Block, last: Block | None, before: Block | None) -> bool:
     """A list after a question promoted from a line, introduced by a line of its answer
     (`两者不同：`) or with most of its items asking nothing (a short line that asks, not
@@ -663,6 +681,41 @@ def _follow_up_list(
 
 
 _LISTS = ("bullet_list_open", "ordered_list_open")
+_ASKED = re.compile(r"\s*(?:追问|问题|问|Q|Follow[- ]?up)\s*[:：]\s*(\S.*)", re.I)
+_ANSWERED = re.compile(r"\s*(?:思路|答|回答|答案|参考答案|解答|A|Answer)\s*[:：]\s*(\S.*)?", re.I)
+
+
+def _labelled_pairs(b: Block, lines: list[str], level: int) -> list[Block] | None:
+    """`- *追问：* 为什么…？` then `- *思路：* …`, `- Q: …` then `- A: …`: list items in pairs,
+    each question labelled and its answer labelled in the item after it; None unless
+    every item belongs to such a pair."""
+    if not b.tokens or b.tokens[0].type not in _LISTS:
+        return None
+    spans = _item_spans(b.tokens)
+    if len(spans) < 2 or len(spans) % 2:
+        return None
+    out: list[Block] = []
+    for (i, j), (k, m) in zip(spans[::2], spans[1::2], strict=True):
+        first = T.plain(_first_line(_item_inline(b.tokens, i, j)))
+        asked = _ASKED.fullmatch(first)
+        answer = _ANSWERED.fullmatch(T.plain(_first_line(_item_inline(b.tokens, k, m))))
+        item, reply = b.tokens[i].map, b.tokens[k].map
+        if not asked or not answer or item is None or reply is None:
+            return None
+        out.append(
+            Block("heading", item[0], item[0] + 1, [], level + 1, asked.group(1), origin="prefix")
+        )
+        body = [_ANSWER_MARK_RE.sub("", lines[reply[0]], count=1), *lines[reply[0] + 1 : reply[1]]]
+        out.append(Block("paragraph", reply[0], reply[1], [], raw=_dedented(body)))
+    return out
+
+
+# `- *思路：* `, `* A: `: the item's marker and its answer's label, before the answer.
+_ANSWER_MARK_RE = re.compile(
+    r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\*\*|__|\*|_)?\s*(?:思路|答|回答|答案|参考答案|解答|A|Answer)"
+    r"\s*[:：]\s*(?:\*\*|__|\*|_)?\s*",
+    re.I,
+)
 
 
 def _names_a_question(text: str) -> bool:

@@ -136,7 +136,7 @@ _PROMOTED = frozenset(
 )
 # A chapter's own text introduces the chapter; it explains no single thing.
 _CHAPTER = re.compile(
-    r"(篇|章|部分|系列|合集|汇总|大全|总结|笔记|面试题|面试|面经|题库|专题|专栏|集锦|问答|"
+    r"(篇|章|部分|系列|合集|汇总|大全|总结|笔记|面试题|面试|面经|题库|专题|专栏|集锦|问答|报告|"
     r"问题[和与及]解答|questions|interview|notes|cheat ?sheet|guide|q ?& ?a|faq)[\W_]*$"
     r"|^(第.{1,4}[章节篇部分]|chapter|part)\b",
     re.I,
