@@ -127,12 +127,16 @@ def _unspaced_heading(b: Block) -> list[Block]:
 # Possessive runs of disjoint characters, and the question taken greedily (its closing `**`
 # is stripped in code): no backtracking through runs of spaces.
 _QA_PREFIX = re.compile(
-    r"^\s*+(?:\*\*|__)?+\s*+(问题\s*+\d{1,3}(?:\.\d{1,3})*+|问题|问|追问|题目|Q\d{0,3}|Question|Problem|"
+    r"^\s*+(?:\*\*|__)?+\s*+(问题\s*+\d{1,3}(?:\.\d{1,3})*+|问题|问|面试官追问|追问|题目|Q\d{0,3}|Question|Problem|"
     r"Follow-up)\s*+(?:\*\*|__)?+\s*+(?:[:：]|\.(?=\s))\s*+"
     r"(?:\*\*|__)?+\s*+(\S.*)$",
     re.I,
 )
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?!\s)(.+?)\1\s*([:：]?)\s*$")
+# `…？ 回答：以 AdamW 为例…`: an answer's label after the question, on its line.
+_REPLY = re.compile(
+    r"(?<=[?？])\s*+(?:\*\*)?(?:回答|答|参考回答|A|Answer)\s*[:：]\s*(?:\*\*)?", re.I
+)
 # `**1)** Count the rows.`, `**2.** …`, `**Task 3:** …`: a numbered task, its answer below;
 # `**1) FizzBuzz.** Print the numbers …`: the same with the task's name in the bold.
 _NUMBER = r"((?:Q|Task|Exercise|Problem|练习|题)?\s*+\d{1,3})\s*+[.)）、:：]"
@@ -739,7 +743,8 @@ def _follow_up(line: str) -> bool:
     """`追问：…`, `Follow-up: …`, and `问题2.5: …` (numbered as a question of its own)."""
     m = _QA_PREFIX.match(line)
     return bool(m) and (
-        m.group(1).lower() in ("追问", "follow-up") or m.group(1)[2:].strip()[:1].isdigit()
+        m.group(1).lower() in ("追问", "面试官追问", "follow-up")
+        or m.group(1)[2:].strip()[:1].isdigit()
     )
 
 
@@ -1018,6 +1023,12 @@ def _promote_paragraph(
     m = _QA_PREFIX.match(first)
     question = _strip_closing_bold(m.group(2)) if m else ""
     origin = "prefix" if question else "bold"
+    reply = _REPLY.search(question)
+    if reply:  # `面试官追问：…？ 回答：…`: the answer on the question's line
+        head = Block("heading", b.start, b.start + 1, [], level + 1, question[: reply.start()])
+        head.origin = "prefix"
+        rest = "\n".join([question[reply.end() :], *b.text.split("\n")[1:]])
+        return [head, Block("paragraph", b.start, b.end, [], raw=rest)]
     if question:
         label = m.group(1) if m.group(1)[:1] in "Qq" and len(m.group(1)) > 1 else ""
         text = f"{label}: {question}" if label else question

@@ -575,9 +575,13 @@ def adopt_answer_parts(root: Node) -> None:
         kids: list[Node] = []
         numbered = [q_numbered(c) for c in node.children]
         later = [any(numbered[k + 1 :]) for k in range(len(numbered))]
+        template = _template_siblings(node.children)
         for k, c in enumerate(node.children):
             prev = kids[-1] if kids else None
             title = _bare_title(c)
+            if prev is not None and id(c) in template and id(prev) not in template:
+                prev.children.append(c)  # `### 基础知识补充`, `### 详细解答` after each question
+                continue
             if prev is not None and _slipped_into(c, prev, later[k], sum(numbered)):
                 prev.children.append(c)
                 continue
@@ -605,6 +609,21 @@ def adopt_answer_parts(root: Node) -> None:
             kids.append(c)
         node.children = kids
         stack.extend(kids)
+
+
+_TEMPLATE_REPEATS = 3  # a sibling title written three times or more is a template's part
+
+
+def _template_siblings(kids: list[Node]) -> set[int]:
+    """`### 1. …？`, `### 基础知识补充`, `### 详细解答`, `### 2. …？`, `### 基础知识补充`, …: titles
+    repeated among siblings (three times or more, asking nothing) are the parts each
+    question's answer is written in, one level too high."""
+    counts = Counter(T.normalize(_bare_title(k)) for k in kids)
+    return {
+        id(k)
+        for k in kids
+        if counts[T.normalize(_bare_title(k))] >= _TEMPLATE_REPEATS and not is_question(k)
+    }
 
 
 def _slipped_into(node: Node, prev: Node, numbered_after: bool, numbered: int) -> bool:
