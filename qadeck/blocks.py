@@ -158,7 +158,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     out: list[Block] = []
     level, in_question, answered, title = 0, False, False, ""
     number: int | None = None  # the number of the question heading being answered
-    blocks = split_at_details(blocks, lines)
+    blocks = _stated_questions(split_at_details(blocks, lines))
     tasks = _task_runs(blocks)
     topics = _topic_runs(blocks)
     items = _item_runs(blocks)
@@ -936,6 +936,53 @@ def _numbered_paragraphs(blocks: list[Block]) -> set[int]:
         run.append((id(b), int(label), T.reads_as_question(rest), answered))
     close()
     return found
+
+
+# `## 题目描述` + the question, then `## 参考答案` + the answer: the template of a question bank.
+_STATEMENT = re.compile(
+    r"(题目描述|题目|问题描述|问题|题干|question|problem( statement)?)\s*[:：]?", re.I
+)
+_ANSWER_HEAD = re.compile(
+    r"(参考答案|参考回答|参考解答|答案|解答|回答|answer|solution)\s*[:：]?", re.I
+)
+
+
+def _stated_questions(blocks: list[Block]) -> list[Block]:
+    """`## 题目描述` over a paragraph that asks, then `## 参考答案` at the same level: one
+    question (the paragraph), its answer what the answer heading holds. Under a heading
+    that asks (`## Problem 1: 限流器` over `### Question`), they are its parts instead."""
+    out: list[Block] = []
+    above: list[tuple[int, bool]] = []  # (level, asks) of the headings open above
+    k = 0
+    while k < len(blocks):
+        b = blocks[k]
+        k += 1
+        if b.kind != "heading":
+            out.append(b)
+            continue
+        above = [(lv, a) for lv, a in above if lv < b.level]
+        under = any(a for _, a in above)
+        above.append((b.level, T.reads_as_question(b.text) or T.numbered_as_question(b.text)))
+        if not under and b.tokens and k + 1 < len(blocks) and _states(b, *blocks[k : k + 2]):
+            text = blocks[k]
+            asked = " ".join(text.text.split())
+            out.append(Block("heading", text.start, text.end, b.tokens, b.level, asked))
+            out[-1].origin = "prefix"
+            k += 2
+            continue
+        out.append(b)
+    return out
+
+
+def _states(head: Block, text: Block, answer: Block) -> bool:
+    return (
+        _STATEMENT.fullmatch(T.plain(head.text).strip()) is not None
+        and text.kind == "paragraph"
+        and T.reads_as_question(text.text)
+        and answer.kind == "heading"
+        and answer.level == head.level
+        and _ANSWER_HEAD.fullmatch(T.plain(answer.text).strip()) is not None
+    )
 
 
 def _lone_item(b: Block) -> tuple[int, str] | None:

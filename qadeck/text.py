@@ -24,6 +24,7 @@ _LABEL_RES = (
     re.compile(r"^(Q\d{1,3})(?:[.．、\-–—]\s*|\s+)", re.I),  # Q1.  Q2、  Q3-  Q4 …
     # Problem 2:  Question 3.  问题4：  题目 5、  第6题：  (the number is the label)
     re.compile(r"^(?:" + _Q_WORDS + r")\s*+(\d{1,3})\s*+[.．:：、]\s*", re.I),
+    re.compile(r"^(?:追问|follow[- ]?up)\s*+(\d{1,3})\s*+[.．:：、]\s*", re.I),  # 追问 1:
     re.compile(r"^第\s*+(\d{1,3}|[" + _CN_NUM + r"]{1,3})\s*+题\s*+[.．:：、]?\s*"),
     re.compile(
         r"^[（(](\d{1,3}|[" + _CN_NUM + r"]{1,3})[.．]?[)）]\s*[、.．，,]?\s*"
