@@ -8,6 +8,7 @@ is dropped. Nothing here decides what is a card: `outline.py` does.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from markdown_it.token import Token
 
@@ -757,19 +758,16 @@ _BOLD_TOPIC = re.compile(
 def _topic_runs(blocks: list[Block]) -> set[int]:
     """Numbered bold topic lines under one heading (`**1、数据结构分类**`, `**2、基本数据类型**`),
     two or more numbered in order, most of them explained by what follows: each is a topic."""
-    found: set[int] = set()
-    run: list[tuple[int, int, bool]] = []  # (id, number, explained)
 
-    def close() -> None:
-        numbers = [n for _, n, _ in run]
-        ordered = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if run else False
-        if len(run) >= 2 and ordered and 2 * sum(e for *_, e in run) > len(run):
-            found.update(i for i, _, _ in run)
-        run.clear()
+    def keep(run: list[tuple]) -> bool:  # (id, number, explained)
+        numbers = [r[1] for r in run]
+        ordered = numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+        return len(run) >= 2 and ordered and 2 * sum(r[2] for r in run) > len(run)
 
+    runs = _Runs(keep)
     for k, b in enumerate(blocks):
         if b.kind == "heading":
-            close()
+            runs.close()
             continue
         m = _BOLD_TOPIC.match(b.text.split("\n", 1)[0]) if b.kind == "paragraph" else None
         if m is None:
@@ -781,9 +779,8 @@ def _topic_runs(blocks: list[Block]) -> set[int]:
             and not (after.kind == "paragraph" and _BOLD_TOPIC.match(after.text.split("\n", 1)[0]))
             and has_content([after])
         )
-        run.append((id(b), int(m.group(2)), explained))
-    close()
-    return found
+        runs.add((id(b), int(m.group(2)), explained))
+    return runs.done()
 
 
 def _is_quote(b: Block | None) -> bool:
@@ -908,18 +905,15 @@ def _numbered_paragraphs(blocks: list[Block]) -> set[int]:
     paragraphs numbered in order under one heading, three or more, most first lines asking,
     some answered by the lines after their first or the text after them: each is a
     question (an unanswered one is left out as any unanswered question is)."""
-    found: set[int] = set()
-    run: list[tuple[int, int, bool, bool]] = []  # (id, number, asks, answered)
 
-    def close() -> None:
+    def keep(run: list[tuple]) -> bool:  # (id, number, asks, answered)
         asking, answered = sum(r[2] for r in run), sum(r[3] for r in run)
-        if len(run) >= 3 and 2 * asking >= len(run) and answered:
-            found.update(r[0] for r in run)  # the unanswered ones too: asked, left out
-        run.clear()
+        return len(run) >= 3 and 2 * asking >= len(run) and answered > 0  # all are kept
 
+    runs = _Runs(keep)
     for k, b in enumerate(blocks):
         if b.kind == "heading":
-            close()
+            runs.close()
         if b.kind != "paragraph" or b.raw is not None:
             continue
         label, rest = T.split_label(b.text.split("\n", 1)[0])
@@ -931,11 +925,10 @@ def _numbered_paragraphs(blocks: list[Block]) -> set[int]:
             or after.kind == "heading"
             or (after.kind == "paragraph" and T.split_label(after.text)[0].isdigit())
         )
-        if run and int(label) != run[-1][1] + 1:
-            close()
-        run.append((id(b), int(label), T.reads_as_question(rest), answered))
-    close()
-    return found
+        if runs.run and int(label) != runs.run[-1][1] + 1:
+            runs.close()
+        runs.add((id(b), int(label), T.reads_as_question(rest), answered))
+    return runs.done()
 
 
 # `## 题目描述` + the question, then `## 参考答案` + the answer: the template of a question bank.
@@ -1001,30 +994,42 @@ def _item_runs(blocks: list[Block]) -> set[int]:
     lists of one item each, numbered on across the text between them (a number may hide
     in a paragraph's last line), three or more under one heading, each followed by its
     answer, half of them asking: each item is a question, asking or naming its topic."""
-    found: set[int] = set()
-    run: list[tuple[int, int, bool]] = []  # (id, number, asks)
-
-    def close() -> None:
-        if len(run) >= 3 and 2 * sum(a for *_, a in run) >= len(run):
-            found.update(i for i, _, _ in run)
-        run.clear()
-
-    for k, b in enumerate(blocks):
+    runs = _Runs(lambda run: len(run) >= 3 and 2 * sum(r[2] for r in run) >= len(run))
+    for k, b in enumerate(blocks):  # (id, number, asks)
         if b.kind == "heading":
-            close()
+            runs.close()
             continue
         item = _lone_item(b)
         if item is None:
             continue
         after = blocks[k + 1] if k + 1 < len(blocks) else None
         if after is None or after.kind == "heading" or _lone_item(after) is not None:
-            close()
+            runs.close()
             continue
-        if run and not 0 < item[0] - run[-1][1] <= 2:
-            close()
-        run.append((id(b), item[0], _item_asks(item[1])))
-    close()
-    return found
+        if runs.run and not 0 < item[0] - runs.run[-1][1] <= 2:
+            runs.close()
+        runs.add((id(b), item[0], _item_asks(item[1])))
+    return runs.done()
+
+
+class _Runs:
+    """Runs of numbered blocks under one heading: each entry starts with the block's id,
+    and a run is kept, when it closes, if `keep` says so."""
+
+    def __init__(self, keep: Callable[[list[tuple]], bool]) -> None:
+        self.keep, self.run, self.found = keep, [], set()
+
+    def add(self, entry: tuple) -> None:
+        self.run.append(entry)
+
+    def close(self) -> None:
+        if self.run and self.keep(self.run):
+            self.found.update(r[0] for r in self.run)
+        self.run = []
+
+    def done(self) -> set[int]:
+        self.close()
+        return self.found
 
 
 def _task_runs(blocks: list[Block]) -> set[int]:
