@@ -303,15 +303,17 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             first = _first_line(_item_inline(b.tokens, start, end))
             out.extend(_question_item(b.tokens[start], first, lines, level))
             chain, named = int(b.tokens[start].info), True
-        elif _introduced(out[-1] if out else None, lines) and (seen.last(out) or b).origin in (
-            LINE_QUESTIONS | {"list"}
+        elif (
+            (last := seen.last(out)) is not None
+            and last.origin in _ANSWERED_AFTER
+            and _introduced(out[-1], lines)
         ):
             out.append(b)  # `> 常见方法：` then `- **独热编码**` + points: the answer goes on
         elif id(b) in quoted or (round_ and _asked_in_round(b, out[-1] if out else None)):
             for start, end in _item_spans(b.tokens):  # (`i` is the block cursor)
                 first = _first_line(_item_inline(b.tokens, start, end))
                 out.extend(_question_item(b.tokens[start], first, lines, level))
-        elif _answers_line_question(b, seen.last(out), out[-1] if out else None):
+        elif _answers_line_question(b, last):
             out.append(b)  # `Explain the p-value.` + `- When testing, …`: the list answers it
         else:
             # a set's members, or a list inside a question's answer: bold alone asks nothing
@@ -546,12 +548,10 @@ def _plain_question(b: Block, after: list[Block]) -> bool:
     """`训练与推理时BN中的均值、方差分别是什么？` alone on its line, its answer in the text
     after it (not another such line, not a heading, not a topic's name): a question,
     inside an answer a follow-up."""
-    if not after or after[0].kind == "heading" or not has_content(after[:1]):
+    if not _asks_alone(b) or not after or after[0].kind == "heading":
         return False
-    nxt = after[0]
-    if _asks_alone(nxt) or _names_a_topic(nxt) or T.poses(nxt.text):
-        return False  # another question, a topic's name, a task: no answer in between
-    return _asks_alone(b)
+    nxt = after[0]  # another question, a topic's name, a task: no answer in between
+    return has_content([nxt]) and not (_asks_alone(nxt) or _names_a_topic(nxt) or T.poses(nxt.text))
 
 
 # `DSSM优化`, `（跨场景的使用方式）`: a short line naming a topic, or a note in brackets.
@@ -579,18 +579,12 @@ def _introduced(before: Block | None, lines: list[str]) -> bool:
     return last.endswith((":", "："))
 
 
-def _answers_line_question(b: Block, last: Block | None, before: Block | None) -> bool:
-    """A list after a question promoted from a line, introduced by a line of its answer
-    (`两者不同：`) or with most of its items asking nothing (a short line that asks, not
-    a sentence): its answer."""
+def _answers_line_question(b: Block, last: Block | None) -> bool:
+    """A list after a question promoted from a line, most of its items asking nothing (a
+    short line that asks, not a sentence): its answer. (One introduced by a line of the
+    answer, `两者不同：`, was taken before.)"""
     if last is None or last.origin not in LINE_QUESTIONS:
         return False
-    if (
-        before is not None
-        and before.kind == "paragraph"
-        and before.text.rstrip()[-1:] in (":", "：")
-    ):
-        return True
     firsts = [t.content.split("\n", 1)[0] for t in _first_inlines(b)]
     asking = sum(_item_asks(t) and len(T.plain(t)) <= _ASKED_ITEM for t in firsts)
     return 2 * asking < len(firsts)
@@ -612,6 +606,8 @@ class _LastHeading:
 
 # Questions promoted from a line of text: what comes after one is its answer.
 LINE_QUESTIONS = frozenset({"plain", "numbered", "prefix", "bold", "topic"})
+# … and after those or a list item's question, a list its answer introduces (`常见方法：`).
+_ANSWERED_AFTER = LINE_QUESTIONS | {"list"}
 
 
 def _plain_heading(b: Block, level: int) -> Block:
@@ -687,7 +683,8 @@ def _follow_up_list(
 
 _LISTS = ("bullet_list_open", "ordered_list_open")
 _ASKED = re.compile(r"\s*(?:追问|问题|问|Q|Follow[- ]?up)\s*[:：]\s*(\S.*)", re.I)
-_ANSWERED = re.compile(r"\s*(?:思路|答|回答|答案|参考答案|解答|A|Answer)\s*[:：]\s*(\S.*)?", re.I)
+_PAIR_ANSWER = r"(?:思路|答|回答|答案|参考答案|解答|A|Answer)\s*[:：]"
+_ANSWERED = re.compile(r"\s*" + _PAIR_ANSWER + r"\s*(\S.*)?", re.I)
 
 
 def _labelled_pairs(b: Block, lines: list[str], level: int) -> list[Block] | None:
@@ -717,8 +714,7 @@ def _labelled_pairs(b: Block, lines: list[str], level: int) -> list[Block] | Non
 
 # `- *思路：* `, `* A: `: the item's marker and its answer's label, before the answer.
 _ANSWER_MARK_RE = re.compile(
-    r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\*\*|__|\*|_)?\s*(?:思路|答|回答|答案|参考答案|解答|A|Answer)"
-    r"\s*[:：]\s*(?:\*\*|__|\*|_)?\s*",
+    r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\*\*|__|\*|_)?\s*" + _PAIR_ANSWER + r"\s*(?:\*\*|__|\*|_)?\s*",
     re.I,
 )
 
@@ -835,16 +831,14 @@ def _asked_in_round(b: Block, before: Block | None) -> bool:
     (`优点：` over `1. 加速收敛`)."""
     if b.kind != "other" or not b.tokens or b.tokens[0].type not in _LISTS:
         return False
-    if before is None:
-        return _short_items(b)
-    if before.kind == "heading" and before.origin == "list":
+    if before is not None and before.kind == "heading" and before.origin == "list":
         return False
-    if before.kind == "paragraph" and before.text.rstrip().endswith((":", "：")):
+    if (
+        before is not None
+        and before.kind == "paragraph"
+        and before.text.rstrip().endswith((":", "："))
+    ):
         return False
-    return _short_items(b)
-
-
-def _short_items(b: Block) -> bool:
     items = [t.content for t in _first_inlines(b)]
     return bool(items) and all(len(T.plain(t.split("\n", 1)[0])) <= _ASKED_ITEM for t in items)
 
@@ -1268,7 +1262,7 @@ _ANSWER_LABEL = re.compile(
 )
 
 
-_COLON = re.compile(r"[:：]")
+COLON = re.compile(r"[:：]")
 
 
 def _checklist_of_tasks(tokens: list[Token], spans: list[tuple[int, int]]) -> bool:
@@ -1297,7 +1291,7 @@ def _topic_item(item: Token, lines: list[str], level: int) -> list[Block]:
     s, e = item.map
     body = lines[s:e]
     first = body[0].lstrip()[len(item.info) + 1 :].strip()
-    head, rest = (_COLON.split(first, maxsplit=1) + [""])[:2]
+    head, rest = (COLON.split(first, maxsplit=1) + [""])[:2]
     out = [
         Block("heading", s, s + 1, [], level + 1, f"{item.info}. {head.strip()}", origin="outline")
     ]

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from . import text as T
 from .blocks import (
+    COLON,
     LINE_QUESTIONS,
     RECAP_WORDS,
     SET_TITLE,
@@ -84,7 +85,6 @@ _PART = re.compile(
     r"\s*[:：]?$",
     re.I,
 )
-_COLON = re.compile(r"[:：]")
 # `核心结论`, `常见误区`, `工程建议`, `一句话区分`: a part word after a qualifier, never after
 # a subject (`Transformer 原理` names what it explains: the facets rule decides those).
 _PART_COMPOUND = re.compile(
@@ -260,7 +260,7 @@ class Classifier:
         title = _bare_title(node)
         if _PART.match(title) or _STEP.match(title) or id(node) in self.repeated:
             return True
-        if (head := _COLON.split(title, maxsplit=1)[0]) != title and _PART.match(head):
+        if (head := _lead(title)) != title and _PART.match(head):
             return True  # `解题思路：为什么会想到哈希`: the part, and what it says in brief
         bare = _QUALIFIER.sub("", title)
         if _EXAMPLE_OF.match(title) or _PART.match(bare) or _PART_COMPOUND.match(bare):
@@ -535,7 +535,7 @@ def q_numbered(node: Node) -> bool:
 def _lead(title: str) -> str:
     """`附录：题库来源` → `附录`: what a title says before its colon (the whole title without
     one)."""
-    return _COLON.split(title, maxsplit=1)[0].strip()
+    return COLON.split(title, maxsplit=1)[0].strip()
 
 
 def _line_question(node: Node) -> bool:
