@@ -1,5 +1,6 @@
 """The heading tree → sections, groups and cards: emission. What each heading is comes from
-the rules in `classify.py`; the question index is read and checked in `qindex.py`."""
+the rules in `classify.py`; the question index is read and checked in `qindex.py`, card
+keys are given in `cardkeys.py` and `::: lang` translations read in `langblocks.py`."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from typing import Any
 
 from . import text as T
 from .blocks import Block, Node, has_content
-from .classify import Classifier, Verdict, is_question, q_numbered, title_of, trailing_id
-from .dialect import LANG_CODES
+from .cardkeys import CardKeys
+from .classify import Classifier, Verdict, is_question, q_numbered, title_of
 from .errors import Diagnostics
 from .glossary import find_terms
+from .langblocks import LangBlocks
 from .model import (
     Card,
     Decision,
@@ -27,9 +29,8 @@ from .model import (
 )
 from .qindex import cross_check, split_index
 from .sectioncache import Memo
+from .sourcetext import prose_lines, source_of
 
-_LANG_OPEN = re.compile(r"^:::\s*(" + "|".join(LANG_CODES) + r")\b")
-_ID = re.compile(r"[A-Za-z0-9][\w\-.:]*")
 _ANSWER_PREFIX = re.compile(
     r"^\s*(?:\*\*|__)?(?:答|回答|答案|参考答案|解答|A|Answer)\s*(?:\*\*|__)?[:：]\s*(?:\*\*|__)?\s*",
     re.I,
@@ -123,8 +124,8 @@ class OutlineBuilder:
         self.options = options
         self.name = name
         self.decisions: dict[int, Decision] = {}  # by line: a later decision replaces one
-        self.keys: dict[str, int] = {}
-        self.repeats: dict[str, int] = {}  # next suffix for a repeated question
+        self.keys = CardKeys()
+        self.langs = LangBlocks(path, lines, diags)
         self.rules: Classifier | None = None
         self.memo: Memo | None = None  # sections emitted before (`sectioncache`)
 
@@ -156,12 +157,12 @@ class OutlineBuilder:
             head = next(n for n in top if not self.aside(n))
             title = title or T.plain(T.split_label(title_of(head))[1])
             self.decide(head, "title", "title", "the only top-level heading; it names the document")
-            self.check_stray_translations(head.body, "the document title")
+            self.langs.check_stray(head.body, "the document title")
             preamble = head.body + head.after_rule
             at = top.index(head)
             top = [*top[:at], *head.children, *top[at + 1 :]]
         title = title or self.name
-        self.check_stray_translations(preamble, "the preamble")
+        self.langs.check_stray(preamble, "the preamble")
         loose: list[Node] = []
         if self.one_question(top, title):
             sections.append(self.one_card_file(top, title))
@@ -179,7 +180,7 @@ class OutlineBuilder:
         sections = self.unique_slugs([s for s in sections if s.cards])
         if not sections:
             self.diags.warning(0, 1, "no question cards found in this file")
-        glossary = find_terms(self.prose_lines(), self.path)
+        glossary = find_terms(prose_lines(self.lines), self.path)
         return Document(
             path=self.path,
             name=self.name,
@@ -211,9 +212,7 @@ class OutlineBuilder:
             return False
         if any(self.rules.is_part(c) for c in head.children if not self.aside(c)):
             return False  # its parts make it a card of its own (a title has no card for them)
-        return head.level == 1 or not self.rules.own_answer(
-            head, self.heading_translations(head)[1]
-        )
+        return head.level == 1 or not self.rules.own_answer(head, self.langs.of_heading(head)[1])
 
     def aside(self, node: Node) -> bool:
         """A top-level `# References`, `# TODO` or empty heading beside the title does not
@@ -312,7 +311,7 @@ class OutlineBuilder:
             span=self.span(nodes[0].line),
             cards=tuple(out.cards),
             groups=tuple(out.groups),
-            notes=self.source_of(out.notes),
+            notes=source_of(self.lines, out.notes),
         )
 
     def section(self, node: Node) -> Section:
@@ -324,7 +323,7 @@ class OutlineBuilder:
     def emit_section(self, node: Node) -> Section:
         assert self.rules is not None
         label, title = T.split_label(title_of(node))
-        translations, rest = self.heading_translations(node)
+        translations, rest = self.langs.of_heading(node)
         index, intro = split_index(rest, self.lines, self.path)
         out = Emitted(notes=list(node.after_rule))
         at = Place(title, (title,))
@@ -336,7 +335,7 @@ class OutlineBuilder:
         self.walk_children(node, at, out, bool(own))
         if index:
             cross_check(index, out.cards, out.groups, self.diags)
-        self.check_stray_translations(out.notes, "text after a closing rule")
+        self.langs.check_stray(out.notes, "text after a closing rule")
         if not own:
             self.warn_orphan_text(intro, title)
         return Section(
@@ -348,7 +347,7 @@ class OutlineBuilder:
             cards=tuple(out.cards),
             groups=tuple(out.groups),
             index=tuple(index),
-            notes=self.source_of(([] if own else intro) + out.notes),
+            notes=source_of(self.lines, ([] if own else intro) + out.notes),
             translations=translations,
         )
 
@@ -387,7 +386,7 @@ class OutlineBuilder:
             self.emit_card(node, at, out, decided=True)
         elif verdict.kind == "category":
             label, title = T.split_label(title_of(node))
-            translations, rest = self.heading_translations(node)
+            translations, rest = self.langs.of_heading(node)
             out.groups.append(
                 Group(
                     title, label, node.level, T.slugify(title), self.span(node.line), translations
@@ -480,22 +479,23 @@ class OutlineBuilder:
 
     def card(self, node: Node, at: Place, body: list[Block]) -> Card | None:
         section, chain, group = at.section, at.chain, at.group
-        raw = node.raw_title
         label, question = T.split_label(title_of(node))
         if _ONLY_NUMBER.fullmatch(T.plain(question).strip()):
             return self.leave_out(
                 node, question, "is only a number, no question", "a heading with no words"
             )
         important = T.marked_important(title_of(node))
-        key, explicit = self.card_key(node, raw, section, question)
+        key, explicit = self.keys.assign(
+            self.diags, node.line, node.level, node.raw_title, section, question
+        )
         translations: dict[str, Translation] = {}
         answer_blocks: list[Block] = []
         for b in body:
             if b.kind == "container":
-                self.card_translation(b, translations)
+                self.langs.add_to_card(b, translations)
             else:
                 answer_blocks.append(b)
-        answer = _ANSWER_PREFIX.sub("", self.source_of(answer_blocks), count=1)
+        answer = _ANSWER_PREFIX.sub("", source_of(self.lines, answer_blocks), count=1)
         if (not answer.strip() or _only_statement(answer_blocks)) and not translations:
             return self.leave_out(node, question, "has no answer", "a question with no answer")
         if T.is_placeholder(answer) and not translations:
@@ -546,73 +546,6 @@ class OutlineBuilder:
             out.extend(self.descendant_blocks(c))
         return out
 
-    def card_key(self, node: Node, raw: str, section: str, question: str) -> tuple[str, bool]:
-        found = trailing_id(raw)
-        if found and _ID.fullmatch(found[1]):
-            key = found[1]
-            if key in self.keys:
-                self.diags.error(
-                    node.line,
-                    found[0] + node.level + 2,
-                    f"card id {key!r} is already used on line {self.keys[key]}",
-                )
-            self.keys.setdefault(key, node.line)
-            return key, True
-        if found:
-            self.diags.error(
-                node.line,
-                found[0] + node.level + 2,
-                f"invalid card id {found[1]!r}: use letters, digits, '-', '_', '.', ':'",
-            )
-        key = T.default_key(section, question)
-        if key in self.keys:
-            self.diags.warning(
-                node.line,
-                1,
-                f"the same question already appears on line {self.keys[key]} in this section;"
-                " give one an explicit id like {#my-id}",
-            )
-            n = self.repeats.get(key, 2)
-            while f"{key}-{n}" in self.keys:
-                n += 1
-            self.repeats[key] = n + 1
-            key = f"{key}-{n}"
-        self.keys[key] = node.line
-        return key, False
-
-    # -- translations ---------------------------------------------------------------------
-    def translation(self, b: Block) -> Translation:
-        """A `::: lang Text` … `:::` block: its first line is the question or title."""
-        lang, _, first = b.text.strip().partition(" ")
-        if not b.closed:
-            self.diags.error(b.start + 1, 1, f"`::: {lang}` block is never closed with `:::`")
-        return Translation(lang, first.strip(), self.inner_source(b), self.span(b.start + 1))
-
-    def card_translation(self, b: Block, out: dict[str, Translation]) -> None:
-        t = self.translation(b)
-        if t.lang in out:
-            self.diags.warning(b.start + 1, 1, f"a second `::: {t.lang}` block in one card ignored")
-            return
-        if not t.question:
-            self.diags.warning(
-                b.start + 1,
-                1,
-                f"`::: {t.lang}` block has no question: write `::: {t.lang} Question?`",
-            )
-        out[t.lang] = t
-
-    def heading_translations(self, node: Node) -> tuple[FrozenMap, list[Block]]:
-        """`::: en Title` right under a section/group heading translates the title."""
-        found: dict[str, Translation] = {}
-        rest: list[Block] = []
-        for b in node.body:
-            if b.kind == "container":
-                t = self.translation(b)
-                found.setdefault(t.lang, t)
-            else:
-                rest.append(b)
-        return FrozenMap(found), rest
-
     def warn_orphan_text(self, blocks: list[Block], section: str) -> None:
         """Text under a section heading before its first question answers nothing."""
         text = [b for b in blocks if b.kind in ("paragraph", "other")]
@@ -624,64 +557,14 @@ class OutlineBuilder:
                 " (kept as a section note)",
             )
 
-    def check_stray_translations(self, blocks: list[Block], where: str) -> None:
-        for b in blocks:
-            if b.kind == "container":
-                self.diags.error(b.start + 1, 1, f"translation block outside any card (in {where})")
-
     # -- helpers --------------------------------------------------------------------------
     def span(self, line: int, col: int = 1) -> Span:
         return Span(self.path, line, col)
-
-    def source_of(self, blocks: list[Block]) -> str:
-        """The Markdown source of these blocks: runs of adjacent blocks exactly as written
-        (blank lines between them included), separate runs joined by a blank line."""
-        parts: list[str] = []
-        run: list[int] = []  # [start, end) of the current run of adjacent blocks
-
-        def flush() -> None:
-            if run:
-                parts.append("\n".join(self.lines[run[0] : run[1]]))
-                run.clear()
-
-        for b in sorted(blocks, key=lambda b: b.start):
-            if b.raw is not None:
-                flush()
-                parts.append(b.raw)
-            elif run and b.start <= run[1]:
-                run[1] = max(run[1], b.end)
-            else:
-                flush()
-                run.extend((b.start, b.end))
-        flush()
-        return "\n\n".join(p.strip("\n").rstrip() for p in parts if p.strip())
-
-    def inner_source(self, b: Block) -> str:
-        end = b.end - 1 if b.closed else b.end
-        return "\n".join(self.lines[b.start + 1 : end]).strip("\n")
 
     def images(self, blocks: list[Block]) -> list[Image]:
         from .images import find_images
 
         return find_images(blocks, self.lines, self.path, self.base_dir, self.diags, self.root)
-
-    def prose_lines(self):
-        """Lines outside code and translations, for the glossary scan."""
-        in_fence = in_lang = False
-        for lineno, line in enumerate(self.lines, 1):
-            s = line.strip()
-            if s.startswith(("```", "~~~")):
-                in_fence = not in_fence
-                continue
-            if not in_fence and s.startswith(":::"):
-                if _LANG_OPEN.match(s):
-                    in_lang = True
-                    continue
-                if in_lang and s == ":::":
-                    in_lang = False
-                    continue
-            if not in_fence and not in_lang:
-                yield lineno, line
 
     @staticmethod
     def unique_slugs(sections: list[Section]) -> list[Section]:

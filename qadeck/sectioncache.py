@@ -19,6 +19,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .cardkeys import CardKeys
 from .model import Decision, Diagnostic, Section
 
 if TYPE_CHECKING:
@@ -125,18 +126,18 @@ def _record(builder: OutlineBuilder, node: Node) -> Entry | None:
     """Emit the section alone (no keys before it) and keep what it did."""
     from .parsecache import image_files, stats
 
-    keys, repeats, decisions = builder.keys, builder.repeats, builder.decisions
+    keys, decisions = builder.keys, builder.decisions
     start = len(builder.diags.items)
     probed = _Probed()
-    builder.keys, builder.repeats, builder.decisions = probed, {}, {}
+    builder.keys, builder.decisions = CardKeys(probed), {}
     try:
         section = builder.emit_section(node)
-        made = (builder.diags.items[start:], builder.decisions, builder.keys, builder.repeats)
+        made = (builder.diags.items[start:], builder.decisions, builder.keys)
     finally:
         del builder.diags.items[start:]
-        builder.keys, builder.repeats, builder.decisions = keys, repeats, decisions
-    items, made_decisions, claimed, made_repeats = made
-    if any(k in keys for k in probed.asked):
+        builder.keys, builder.decisions = keys, decisions
+    items, made_decisions, made_keys = made
+    if any(k in keys.claimed for k in probed.asked):
         return None
     seen = set()
     for card in section.cards:
@@ -145,8 +146,8 @@ def _record(builder: OutlineBuilder, node: Node) -> Entry | None:
         section=section,
         diagnostics=tuple(items),
         decisions=tuple(made_decisions.items()),
-        claimed=tuple(claimed.items()),
-        repeats=tuple(made_repeats.items()),
+        claimed=tuple(made_keys.claimed.items()),
+        repeats=tuple(made_keys.repeats.items()),
         looked_up=frozenset(probed.asked),
         images=tuple(stats(sorted(seen))),
     )
@@ -155,7 +156,7 @@ def _record(builder: OutlineBuilder, node: Node) -> Entry | None:
 def _fits(entry: Entry, builder: OutlineBuilder) -> bool:
     from .parsecache import stats
 
-    if any(k in builder.keys for k in entry.looked_up):
+    if any(k in builder.keys.claimed for k in entry.looked_up):
         return False
     return not entry.images or tuple(stats([p for p, _ in entry.images])) == entry.images
 
@@ -165,9 +166,9 @@ def _replay(entry: Entry, builder: OutlineBuilder) -> None:
     for line, decision in entry.decisions:
         builder.decisions[line] = decision
     for k, line in entry.claimed:
-        builder.keys[k] = line
+        builder.keys.claimed[k] = line
     for k, n in entry.repeats:
-        builder.repeats[k] = n
+        builder.keys.repeats[k] = n
 
 
 def key(builder: OutlineBuilder, node: Node) -> str:
