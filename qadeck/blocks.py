@@ -166,6 +166,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     numbered = _numbered_paragraphs(blocks)
     recaps = _recap_lines(blocks)
     quoted = _quoted_runs(blocks)
+    glossary = _glossary_lists(blocks)
     chain: int | None = None  # the number of the last numbered question line (`1，…？`)
     named = False  # the chain is a run of list items, which may name a topic and not ask
     stages: dict[int, str] = {}  # by level: the question whose stages its siblings may be
@@ -190,7 +191,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             asking = {k: v for k, v in asking.items() if k < b.level}
             under_question = any(asking.values())  # a heading above it asks
             asking[b.level] = asked
-            round_ = not asked and _ROUND.search(T.plain(title)) is not None
+            round_ = not asked and ROUND.search(T.plain(title)) is not None
             if line_q is not None and b.level <= line_q:
                 line_q = None  # a heading beside the line questions ends their run
             elif line_q is not None:
@@ -298,6 +299,8 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             # a recap says again what was asked; under a question, a table is its answer's
             keep = under_question or _RECAP.search(T.plain(title)) is not None
             out.extend((None if keep else _table_questions(b, lines, level)) or [b])
+        elif id(b) in glossary:
+            out.extend(_term_items(b, lines, level))
         elif id(b) in items:
             start, end = _item_spans(b.tokens)[0]
             first = _first_line(_item_inline(b.tokens, start, end))
@@ -551,7 +554,21 @@ def _plain_question(b: Block, after: list[Block]) -> bool:
     if not _asks_alone(b) or not after or after[0].kind == "heading":
         return False
     nxt = after[0]  # another question, a topic's name, a task: no answer in between
-    return has_content([nxt]) and not (_asks_alone(nxt) or _names_a_topic(nxt) or T.poses(nxt.text))
+    return has_content([nxt]) and not (
+        _asks_alone(nxt) or _asks_more(nxt) or _names_a_topic(nxt) or T.poses(nxt.text)
+    )
+
+
+def _asks_more(b: Block) -> bool:
+    """`知道RNN么？讲讲它的思路。`, `…怎么调整？（batch normalization）`: one short line that
+    asks, with more after its mark: the next question of a record, not an answer."""
+    t = T.plain(b.text.strip())
+    return (
+        b.kind == "paragraph"
+        and "\n" not in t
+        and len(t) <= _PLAIN_MAX
+        and bool(re.search(r"[?？]", t))
+    )
 
 
 # `DSSM优化`, `（跨场景的使用方式）`: a short line naming a topic, or a note in brackets.
@@ -818,7 +835,7 @@ def _quoted_runs(blocks: list[Block]) -> set[int]:
 _ASKED_ITEM = 80  # characters: an interview's question fits on one short line
 # `### 一面`, `## 字节二面（60min）`, `### HR 面`, `## 笔试`: a round of an interview; the
 # items of its lists are what was asked, and the text after a list answers its last item.
-_ROUND = re.compile(
+ROUND = re.compile(
     r"[一二三四五六七八九十1-9]\s*+面(?!试题|向|积|板|经)|hr\s*+面|终面|交叉面|技术面|笔试|"
     r"\bonsite\b|phone screen|\bround\s*+\d",
     re.I,
@@ -1006,6 +1023,68 @@ def _item_runs(blocks: list[Block]) -> set[int]:
     return runs.done()
 
 
+# `## 名词解释`, `## Glossary`: a heading over terms, each explained below it.
+_GLOSSARY_TITLE = re.compile(
+    r"(名词解释|术语表?|术语解释|概念解释|基本概念|核心概念|关键概念|glossary|terminology|"
+    r"key terms|definitions)\s*+[:：]?$",
+    re.I,
+)
+_TERM_CHARS = 60  # `RLHF（Reinforcement Learning from Human Feedback）`
+_TERM_END = re.compile(r"[。.!！?？:：；;，,、]$")
+
+
+def _term(tokens: list[Token], i: int, j: int) -> str | None:
+    """`* LLM` + `大语言模型（LLM）是…` on the lines below it: the term an item names and
+    explains (a short first line, no sentence, not a question, more lines after it)."""
+    inline = _item_inline(tokens, i, j)
+    if inline is None:
+        return None
+    first, _, rest = inline.content.partition("\n")
+    term = T.plain(first).strip()
+    more = rest.strip() or any(t.type == "inline" and t is not inline for t in tokens[i:j])
+    if not more or not term or len(term) > _TERM_CHARS or _TERM_END.search(term):
+        return None
+    return None if T.reads_as_question(term) else first.strip()
+
+
+def _glossary_lists(blocks: list[Block]) -> set[int]:
+    """The lists of a glossary (`名词解释`): outside any heading, or under a heading that
+    says so, three or more items in all, two in three of them a term and its explanation
+    (`* SFT (Supervised Fine-Tuning)` + what it is): each term is a card. Under any other
+    heading such a list explains that heading's topic."""
+    found: set[int] = set()
+    lists: list[Block] = []
+    glossary = True  # before the first heading
+    for b in [*blocks, None]:
+        if b is not None and b.kind != "heading":
+            if b.kind == "other" and b.tokens and b.tokens[0].type in _LISTS:
+                lists.append(b)
+            continue
+        spans = [(x, s) for x in lists for s in _item_spans(x.tokens)]
+        terms = sum(_term(x.tokens, *s) is not None for x, s in spans)
+        if glossary and terms >= 3 and 3 * terms >= 2 * len(spans):
+            found.update(id(x) for x in lists)
+        lists = []
+        glossary = b is not None and bool(_GLOSSARY_TITLE.search(T.plain(b.text).strip()))
+    return found
+
+
+def _term_items(b: Block, lines: list[str], level: int) -> list[Block]:
+    """A glossary list: a card's heading for each term, its explanation the card's answer;
+    an item that is no term (`* QLORA 的主要特点是：`) goes on with the term before it."""
+    out: list[Block] = []
+    for i, j in _item_spans(b.tokens):
+        s, e = b.tokens[i].map
+        term = _term(b.tokens, i, j)
+        if term is not None:
+            out.append(Block("heading", s, s + 1, [], level + 1, term, origin="term"))
+            s += 1
+        body = lines[s:e] if term is not None else [lines[s].lstrip()[2:], *lines[s + 1 : e]]
+        if raw := _dedented(body):
+            out.append(Block("paragraph", s, e, [], raw=raw))
+    return out
+
+
 class _Runs:
     """Runs of numbered blocks under one heading: each entry starts with the block's id,
     and a run is kept, when it closes, if `keep` says so."""
@@ -1142,6 +1221,8 @@ def _bold_question(text: str) -> bool:
         return False
     if "?" in core[-31:] or "？" in core[-31:]:
         return True
+    if _BIDS.match(core) and len(core) <= _PLAIN_MAX:
+        return True  # `**Explain the temperature parameter and how to set it.**`: a request
     return len(core) <= 40 and not core.endswith(("!", "！", "。"))
 
 

@@ -29,6 +29,7 @@ from .blocks import (
     COLON,
     LINE_QUESTIONS,
     RECAP_WORDS,
+    ROUND,
     SET_TITLE,
     Block,
     Node,
@@ -132,6 +133,7 @@ _PROMOTED = frozenset(
         "callout",
         "table",
         "plain",
+        "term",
     }
 )
 # A chapter's own text introduces the chapter; it explains no single thing.
@@ -677,7 +679,8 @@ def _explains(title: str, blocks: list[Block]) -> bool:
     paras = [b for b in blocks if b.kind == "paragraph" and not _label_or_image(b)]
     if not paras:
         return any(
-            b.kind == "other" and b.tokens and b.tokens[0].type != "html_block" for b in blocks
+            b.kind == "other" and b.tokens and b.tokens[0].type != "html_block" and not _tagline(b)
+            for b in blocks
         )
     first = paras[0].raw if paras[0].raw is not None else paras[0].text
     if _INTRO.match(first):
@@ -690,6 +693,15 @@ def _explains(title: str, blocks: list[Block]) -> bool:
 
 
 _LONG_PROSE = 80
+_TAGLINE = 60  # characters
+
+
+def _tagline(b: Block) -> bool:
+    """`> MR，HDFS等基本概念，面试常见题型` under a chapter: one short quoted line that says
+    what the questions below are about, explaining nothing itself."""
+    if b.tokens[0].type != "blockquote_open" or b.end - b.start > 1:
+        return False
+    return len(T.plain(b.text.lstrip("> "))) <= _TAGLINE
 
 
 def _label_or_image(b: Block) -> bool:
@@ -754,6 +766,21 @@ def _only_lists(blocks: list[Block]) -> bool:
         for b in blocks
         if b.kind != "container"
     )
+
+
+_ROUND_LINE = 8  # characters: `一面`, `二面：`, `HR 面`
+
+
+def _rounds_in(blocks: list[Block]) -> bool:
+    """A line of its own in the text names an interview's round (`一面`, `二面：`): the
+    heading over it is a position applied for (`### 推荐算法工程师`), not a topic."""
+    for b in blocks:
+        if b.kind != "paragraph":
+            continue
+        first = T.plain(b.text.split("\n", 1)[0]).rstrip(" :：")
+        if len(first) <= _ROUND_LINE and ROUND.match(first):
+            return True
+    return False
 
 
 def _unanswered_questions(blocks: list[Block]) -> bool:
@@ -849,6 +876,19 @@ RULES: tuple[Rule, ...] = (
         "note",
         "an aside (问题延伸, 反问, 补充, 其他, …), not a question: kept as a section note",
         lambda c, n, p: bool(_ASIDE.match(_lead(_bare_title(n)))) and not c.holds_cards(n),
+    ),
+    Rule(
+        "interview-record",
+        "note",
+        "an interview's record (its rounds, `一面`, `二面`, as lines of its text): what was"
+        " asked and how it went, kept as a section note",
+        lambda c, n, p: _rounds_in(n.body) and not c.holds_cards(n),
+    ),
+    Rule(
+        "interview-rounds",
+        "category",
+        "an interview's record (its rounds as lines of its text), with questions answered in it",
+        lambda c, n, p: _rounds_in(n.body),
     ),
     Rule(
         "numbered-question",

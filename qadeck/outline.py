@@ -47,6 +47,7 @@ _ORIGIN_REASON = {
     "callout": "a callout (`::: tip …？`) whose title is the question",
     "table": "a row of a table of questions (`| 问 | 答 |`)",
     "plain": "a line of its own that asks (`…？`), its answer after it",
+    "term": "a term of a glossary (`* LLM` over what it is)",
 }
 
 

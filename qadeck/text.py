@@ -192,7 +192,7 @@ def reads_as_question(text: str) -> bool:
         return False
     if t.endswith(("?", "？")) or _Q_LABEL.match(t):
         return True
-    if t in _QUESTION_WORDS:
+    if t in _QUESTION_WORDS or _GLOSSARY.search(t):
         return False  # `区别`, `原理` alone: a part of an answer, asking nothing
     mark = max(t.rfind("?"), t.rfind("？"))
     if mark > 0 and len(t) - mark <= 30:  # `了解 RAG 吗？详细讲述一下`, `What is X? Explain.`
@@ -211,6 +211,10 @@ def reads_as_question(text: str) -> bool:
     ):
         return True
     return bool(_EN_QUESTION.match(t))
+
+
+# `名词解释`, `术语解释`: a glossary's heading, the terms below it explained.
+_GLOSSARY = re.compile(r"(名词|概念|术语)解释$")
 
 
 # `手写 softmax`, `推导交叉熵的梯度`, `给定数组…`: a task set as a question.
@@ -287,6 +291,8 @@ _LEVEL_WORDS = re.compile(
     re.I,
 )
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f\u20e3")
+# `**• Explain in-context learning.**`: a bullet typed before the words, not one of them.
+_BULLETS = frozenset("•‣⁃∙·")
 
 
 def _decorative(c: str) -> bool:
@@ -304,6 +310,10 @@ _SOURCE_LINK = re.compile(
 )
 
 
+# `### ![#f03c15](https://placehold.it/15/f03c15) \`范式\``: an icon before the words.
+_ICON = re.compile(r"\A!\[[^\[\]\n]{0,40}\]\([^()\s]{1,300}\)\s*+(?=\S)")
+
+
 @lru_cache(maxsize=1 << 16)
 def undecorate(text: str) -> tuple[str, bool]:
     """(`text` without decorations at either end, whether one of them marks it important):
@@ -314,6 +324,7 @@ def undecorate(text: str) -> tuple[str, bool]:
     while True:
         before = t
         t = _SOURCE_LINK.sub("", t)
+        t = _ICON.sub("", t, count=1)
         m = _IMPORTANT_WORDS.match(t) or _IMPORTANT_WORDS.search(t, max(0, len(t) - 12))
         if m and (m.start() == 0 or m.end() == len(t)):
             important = True
@@ -322,7 +333,7 @@ def undecorate(text: str) -> tuple[str, bool]:
         if m and (m.start() == 0 or m.end() == len(t)):
             t = (t[: m.start()] + t[m.end() :]).strip()
         i, j = 0, len(t)
-        while i < j and (_decorative(t[i]) or t[i].isspace()):
+        while i < j and (_decorative(t[i]) or t[i] in _BULLETS or t[i].isspace()):
             important |= t[i] in _IMPORTANT_MARKS
             i += 1
         while j > i and (_decorative(t[j - 1]) or t[j - 1].isspace()):

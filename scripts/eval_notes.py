@@ -9,6 +9,7 @@ themselves are other people's and stay out of this repository.
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from pathlib import Path
 
@@ -16,9 +17,13 @@ from qadeck import text as T
 from qadeck.errors import SourceError
 from qadeck.parse import parse_file
 
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
+
 
 def _norm(q: str) -> str:
-    return T.normalize(T.split_label(T.undecorate(q)[0])[1])
+    """The question's words: a title linked to its problem (`[反转链表](https://…)`) is
+    its text."""
+    return T.normalize(T.split_label(T.undecorate(_LINK.sub(r"\1", q))[0])[1])
 
 
 def _same(a: str, b: str) -> bool:
