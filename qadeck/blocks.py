@@ -821,6 +821,7 @@ def _quoted_runs(blocks: list[Block]) -> set[int]:
                 and 2 * defined < len(items)
                 and prose <= 1  # an interview's record: its lists, their quotes, one intro
                 and (2 * asking >= len(items) or 2 * quoted < len(items))
+                and (asking or quoted >= 2)  # one quote after points that ask nothing sums up
             ):
                 found.update(id(x) for x in lists)
             lists, quoted, prose = [], 0, 0

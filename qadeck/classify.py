@@ -51,6 +51,28 @@ _NOT_A_TOPIC = re.compile(
     r"contributors|changelog|star history|sponsors?|about( me| the author)?|contact)\s*[:：]?$",
     re.I,
 )
+# `# Table of Contents`, `## 目录`: a contents list; a heading over the whole file when
+# the author put the contents first and nested everything under it.
+_CONTENTS = re.compile(r"(目录|contents|table of contents|toc)\s*+[:：]?$", re.I)
+
+
+# `### 功能作用`, `### 核心原理`, `### BN的作用`: a short name of an aspect, asking nothing.
+_ASPECT = re.compile(r"[^?？]{0,6}(作用|原理|区别|异同|对比|比较)")
+_ASKING_WORD = re.compile(r"什么|为什么|为何|如何|怎么|怎样|哪|吗|呢|是否|多少|几")
+
+
+def _aspect(node: Node) -> bool:
+    """`### 功能作用`, or a label (`### 与 Function Call 区别：`): no question of its own."""
+    t = _bare_title(node)
+    if t.endswith((":", "：")) and "?" not in t and "？" not in t:
+        return True
+    return _ASPECT.fullmatch(t) is not None and _ASKING_WORD.search(t) is None
+
+
+def is_contents(title: str) -> bool:
+    return _CONTENTS.match(title.strip()) is not None
+
+
 _TODO = re.compile(
     r"^(todo|to-?do( list)?|wip|待完成|待补充|待完善|待整理|待更新|待办|未完成|未完待续|"
     r"施工中|coming soon)\b",
@@ -493,11 +515,15 @@ _ANCHOR_LINK = re.compile(r"\[([^\[\]\n]+)\]\(#[^()\s]*\)")
 _ALL_BOLD = re.compile(r"(\*\*|__)(?!\s)([^*_]+?)(?<!\s)\1")
 
 
-_BREAK = re.compile(r"<br\s*+/?>", re.I)
+# `<br>`, `</br>`, and the empty anchors a contents list links to (`<a name="cv"></a>`).
+_BREAK = re.compile(
+    r"</?br\s*+/?>|<a\s++(?:name|id)\s*+=\s*+[\"']?[\w\-.:]*+[\"']?\s*+/?>|</a>", re.I
+)
 
 
 def _without_breaks(text: str) -> str:
-    """The text without the `<br>` tags it ends with (read from the end: linear)."""
+    """The text without the `<br>` tags and empty anchors it ends with (read from the end:
+    linear)."""
     while text.endswith(">") and (at := text.rfind("<")) >= 0 and _BREAK.fullmatch(text[at:]):
         text = text[:at].rstrip()
     return text
@@ -832,6 +858,7 @@ RULES: tuple[Rule, ...] = (
                     p is not None
                     and p.block is not None
                     and _NOT_A_TOPIC.match(_bare_title(p)) is not None
+                    and not is_contents(_bare_title(p))  # `# Table of Contents` over it all
                     and not is_question(n)
                 )
             )
@@ -860,8 +887,9 @@ RULES: tuple[Rule, ...] = (
             and (
                 ((c.part_word(n) or c.among_parts(n, p)) and not c.question_below(n))
                 or bool(_STEP.match(_bare_title(n)))
-                # under a question, a sub-heading that asks nothing belongs to its answer
-                or (c.asks(p) and not c.asks(n) and not c.question_below(n))
+                # under a question, a sub-heading that asks nothing belongs to its answer,
+                # nor does one that names an aspect of it (`### 功能作用`)
+                or (c.asks(p) and (not c.asks(n) or _aspect(n)) and not c.question_below(n))
                 # under `Q02 · 索引构建`, only what asks outright is a question of its own
                 or (c.question_level(p) and not c.question_in(n, q_numbered(p)))
                 # and under a question written as a line of text (`**1.…是什么？**`)

@@ -12,7 +12,7 @@ from typing import Any
 from . import text as T
 from .blocks import Block, Node, has_content
 from .cardkeys import CardKeys
-from .classify import Classifier, Verdict, is_question, q_numbered, title_of
+from .classify import Classifier, Verdict, is_contents, is_question, q_numbered, title_of
 from .errors import Diagnostics
 from .glossary import find_terms
 from .langblocks import LangBlocks
@@ -156,7 +156,8 @@ class OutlineBuilder:
             top, preamble = [], []
         elif self.is_title(root):
             head = next(n for n in top if not self.aside(n))
-            title = title or T.plain(T.split_label(title_of(head))[1])
+            named = T.plain(T.split_label(title_of(head))[1])
+            title = title or ("" if is_contents(named) else named)  # not `Table of Contents`
             self.decide(head, "title", "title", "the only top-level heading; it names the document")
             self.langs.check_stray(head.body, "the document title")
             preamble = head.body + head.after_rule

@@ -362,6 +362,8 @@ _LINK = re.compile(
     r"!?\[(?:[^\[\]]|\[[^\[\]]*+\])*+\]\([^()\s]*+(?:\([^()\s]*+\)[^()\s]*+)*+"
     r"(?:\s++\"[^\"]*+\")?+\)"
 )
+# `[[Agent问题/README]]`, `[[page|title]]`: a wiki's link to another page (Obsidian, …).
+_WIKILINK = re.compile(r"\[\[[^\[\]\n]{1,200}\]\]")
 _AUTOLINK = re.compile(r"<(?:https?|ftp)://[^\s<>]*>|\bhttps?://\S+", re.I)
 _TASK_BOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*\[[ xX]\]\s*", re.M)
 _POINTER_ONLY = re.compile(
@@ -451,6 +453,7 @@ def is_placeholder(answer: str) -> bool:
         return True
     t = _TASK_BOX.sub("", answer)
     linked = t != (t := _LINK.sub(_link_prose, t))
+    linked = t != (t := _WIKILINK.sub(" ", t)) or linked
     t = _AUTOLINK.sub(" ", t)
     t = _HTML_TAG.sub(" ", t)
     if linked:  # "related questions" and a link to the answers elsewhere answer nothing
