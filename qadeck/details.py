@@ -32,7 +32,8 @@ _EDGE = r"(?:<(?:br|/?b|/?p|/?strong|/?em|hr)\b[^<>]*>|\s)"
 _EDGE_TAGS = re.compile(rf"^{_EDGE}+|{_EDGE}+$", re.I)
 _FENCE = re.compile(r"^[ \t]*+(?:>[ \t]*+)*+(```|~~~)")
 _FOLD = re.compile(
-    r"((点击|点我)?(展开|收起|查看|显示)(答案|解答|解析|详情|代码|更多)?|答案|解答|解析|参考答案|"
+    r"((点击|点我)?(展开|收起|查看|显示)(参考|完整|标准)?(答案|解答|解析|详情|代码|更多)?|答案|解答|"
+    r"解析|参考答案|参考解答|"
     r"回答|答|详情|代码|提示|(show|hide|click (here )?(to|for)|reveal|see|view|expand)?\s*"
     r"(the )?(answers?|solutions?|details?|code|hints?|more|spoiler|explanation|expand|"
     r"click to expand|output|result))\s*[:：.!]?",
