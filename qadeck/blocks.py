@@ -1032,6 +1032,7 @@ _GLOSSARY_TITLE = re.compile(
 )
 _TERM_CHARS = 60  # `RLHF（Reinforcement Learning from Human Feedback）`
 _TERM_END = re.compile(r"[。.!！?？:：；;，,、]$")
+_MARKER = re.compile(r"^\s*+(?:[-*+]|\d{1,9}[.)])[ \t]?")
 
 
 def _term(tokens: list[Token], i: int, j: int) -> str | None:
@@ -1080,7 +1081,7 @@ def _term_items(b: Block, lines: list[str], level: int) -> list[Block]:
         if term is not None:
             out.append(Block("heading", s, s + 1, [], level + 1, term, origin="term"))
             s += 1
-        body = lines[s:e] if term is not None else [lines[s].lstrip()[2:], *lines[s + 1 : e]]
+        body = lines[s:e] if term is not None else [_MARKER.sub("", lines[s]), *lines[s + 1 : e]]
         if raw := _dedented(body):
             out.append(Block("paragraph", s, e, [], raw=raw))
     return out

@@ -163,6 +163,7 @@ class OutlineBuilder:
             preamble = head.body + head.after_rule
             at = top.index(head)
             top = [*top[:at], *head.children, *top[at + 1 :]]
+        from_name = not title  # a file name is no Markdown: `ml__notes` keeps its `__`
         title = title or self.name
         self.langs.check_stray(preamble, "the preamble")
         loose: list[Node] = []
@@ -186,7 +187,7 @@ class OutlineBuilder:
         return Document(
             path=self.path,
             name=self.name,
-            title=T.plain(title),
+            title=title if from_name else T.plain(title),
             options=FrozenMap(self.options),
             sections=tuple(sections),
             glossary=tuple(glossary),

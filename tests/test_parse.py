@@ -294,3 +294,11 @@ def test_lock_file_text_is_json_with_one_card_per_line(cards, meta):
 def test_glossary_terms_are_terms_not_clauses(line, zh):
     doc = parse_text(f"## 术语\n\n### 什么是它？\n{line}。\n")
     assert [t.zh for t in doc.glossary] == [zh]
+
+
+def test_a_title_taken_from_the_file_name_is_not_read_as_markdown():
+    """`ml__notes__v2.md` has no heading that names it: its title is its name, `__` kept
+    (bold markers in a title the author wrote are still dropped)."""
+    src = "## 什么是过拟合？\n\n训练好、测试差。\n"
+    assert parse_text(src, "ml__notes__v2.md").title == "ml__notes__v2"
+    assert parse_text('---\ntitle: "**ML** notes"\n---\n' + src, "x.md").title == "ML notes"
