@@ -158,8 +158,11 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     whose summary is a label ("Answer", "展开") only loses its wrapper."""
     out: list[Block] = []
     level, in_question, answered, title = 0, False, False, ""
-    number: int | None = None  # the number of the question heading being answered
     blocks = _stated_questions(split_at_details(blocks, lines))
+    # before the first heading, a list's questions (their answers nested in them) stand
+    # beside the file's top headings (`1. …？` before `## 《Deep Learning》`), not above
+    top = max(min((b.level for b in blocks if b.kind == "heading"), default=1) - 1, 0)
+    number: int | None = None  # the number of the question heading being answered
     tasks = _task_runs(blocks)
     topics = _topic_runs(blocks)
     items = _item_runs(blocks)
@@ -322,7 +325,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             # a set's members, or a list inside a question's answer: bold alone asks nothing
             members = bool(SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
             members = members or under_question
-            out.extend(_promote_list(b, lines, level, members) or [b])
+            out.extend(_promote_list(b, lines, max(level, top), members) or [b])
     return out
 
 

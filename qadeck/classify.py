@@ -620,6 +620,7 @@ def adopt_answer_parts(root: Node) -> None:
                 and not (node.block is not None and is_question(node))  # its own parts
                 and not any(is_question(g) for g in c.children)
                 and prev.level == c.level
+                and not _chapter_numbered(c)  # `# 二、解决方案` after `# 一、现象及原因`
                 and not _PART.match(_bare_title(prev))
                 and not _NOT_A_TOPIC.match(_bare_title(prev))  # a contents list answers nothing
                 and (
@@ -637,6 +638,13 @@ def adopt_answer_parts(root: Node) -> None:
             kids.append(c)
         node.children = kids
         stack.extend(kids)
+
+
+def _chapter_numbered(node: Node) -> bool:
+    """`二、解决方案`: numbered in Chinese numerals, a chapter of the document, even when
+    named like a part."""
+    label = T.split_label(title_of(node))[0]
+    return bool(label) and all(ch in T.CN_NUM for ch in label)
 
 
 _TEMPLATE_REPEATS = 3  # a sibling title written three times or more is a template's part

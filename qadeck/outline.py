@@ -84,6 +84,11 @@ _ONLY_NUMBER = re.compile(r"(?:Q|问题|题)?\s*\d{1,4}(?:[.．]\d{1,3})*\s*[.�
 _TITLE_TAG = re.compile(r"^[^：:\s]{1,8}[：:]\s*+(?=\S)")
 
 
+# `title: GBDT 介绍`, `决策树简介`, `Transformer 详解`: an article's name (its headings are
+# its topics), not a question it answers.
+_ARTICLE = re.compile(r"(介绍|简介|概述|入门|详解|浅析|解读|综述|笔记|总结)\s*$")
+
+
 def _asked(title: str) -> str:
     """The question a title asks, without a tag before it (`面试记录：`)."""
     m = _TITLE_TAG.match(title)
@@ -229,6 +234,7 @@ class OutlineBuilder:
         below does."""
         assert self.rules is not None
         asks = bool(self.options.get("title")) and T.reads_as_question(title)
+        asks = asks and not _ARTICLE.search(T.plain(title))
         if asks and top and not any(is_question(n) or self.rules.question_below(n) for n in top):
             return (
                 True  # `title: 多卡并行的原理是什么` over `# 概览`, `# NCCL`: a post answering it

@@ -245,6 +245,20 @@ def _rule_not_front_matter(source: str) -> str:
     return "***" + source[3:]
 
 
+def _tags(value: Any) -> list[str] | None:
+    """`tags: [ml, nlp]`, and as blogs write them: `tags: ml, nlp` (Hakyll), `tags: ml nlp`
+    (Jekyll), `tags: machine-learning`, `tags: [2018]`, `tags:`; None for anything else."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [t for t in re.split(r"\s*,\s*" if "," in value else r"\s+", value.strip()) if t]
+    if isinstance(value, list) and all(
+        isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
+    ):
+        return [str(v) for v in value]
+    return None
+
+
 def _front_matter(tokens: list[Token], diags: Diagnostics) -> tuple[dict[str, Any], list[Token]]:
     if not tokens or tokens[0].type != "front_matter":
         return {}, tokens
@@ -291,8 +305,9 @@ def _front_matter(tokens: list[Token], diags: Diagnostics) -> tuple[dict[str, An
         if key not in _FRONT_KEYS:
             diags.warning(line, 1, f"unknown front matter key {key!r} ignored")
         elif key == "tags":
-            if isinstance(value, list) and all(isinstance(v, str) for v in value):
-                good[key] = value
+            tags = _tags(value)
+            if tags is not None:
+                good[key] = tags
             else:
                 diags.error(line, 1, "front matter `tags` must be a list of strings")
         elif key == "english_cards":

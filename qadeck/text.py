@@ -7,7 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_CN_NUM = "零一二三四五六七八九十百千"
+CN_NUM = "零一二三四五六七八九十百千"
 # `1 分钟版`, `3种方法`, `2 个月`: a number that counts something is part of the title.
 _NOT_A_COUNT = r"(?!\s*(?:分钟|秒钟|小时|个月|个|种))"
 # Words that number a question: `Problem 2:`, `问题4：`, `编码题 3：`, `题 1：`.
@@ -25,11 +25,11 @@ _LABEL_RES = (
     # Problem 2:  Question 3.  问题4：  题目 5、  第6题：  (the number is the label)
     re.compile(r"^(?:" + _Q_WORDS + r")\s*+(\d{1,3})\s*+[.．:：、]\s*", re.I),
     re.compile(r"^(?:追问|follow[- ]?up)\s*+(\d{1,3})\s*+[.．:：、]\s*", re.I),  # 追问 1:
-    re.compile(r"^第\s*+(\d{1,3}|[" + _CN_NUM + r"]{1,3})\s*+题\s*+[.．:：、]?\s*"),
+    re.compile(r"^第\s*+(\d{1,3}|[" + CN_NUM + r"]{1,3})\s*+题\s*+[.．:：、]?\s*"),
     re.compile(
-        r"^[（(](\d{1,3}|[" + _CN_NUM + r"]{1,3})[.．]?[)）]\s*[、.．，,]?\s*"
+        r"^[（(](\d{1,3}|[" + CN_NUM + r"]{1,3})[.．]?[)）]\s*[、.．，,]?\s*"
     ),  # (1) （一）、 (1.)
-    re.compile(r"^([" + _CN_NUM + r"]{1,3})\s*[、.．，]\s*"),  # 一、  一，
+    re.compile(r"^([" + CN_NUM + r"]{1,3})\s*[、.．，]\s*"),  # 一、  一，
     re.compile(r"^(0x[0-9A-Fa-f]{1,4})\s*[.．、:：]\s*"),  # 0x01.  (a hex-numbered chapter)
     re.compile(r"^([A-H])[)）]\s+"),  # A) 概述
     re.compile(r"^(\d{1,4}(?:[.．\-]\d{1,3})*)\s*[.．、:：)），]\s*(?!\d)"),  # 1.  2.1.  1、 1，
@@ -116,11 +116,7 @@ def plain(text: str) -> str:
 # `Q02 · 索引构建`, `Q3 | Sharding`: a question's number, whatever the separator after it.
 # `Problem 2:`, `问题4：`, `第6题`, `第三题`: a word that says the number is a question's.
 _BY_WORD = (
-    r"(?:"
-    + _Q_WORDS
-    + r")\s*+\d{1,3}\s*+[.．:：、]|第\s*+(?:\d{1,3}|["
-    + _CN_NUM
-    + r"]{1,3})\s*+题"
+    r"(?:" + _Q_WORDS + r")\s*+\d{1,3}\s*+[.．:：、]|第\s*+(?:\d{1,3}|[" + CN_NUM + r"]{1,3})\s*+题"
 )
 _Q_LABEL = re.compile(
     r"(?:Q|Question|问题|问)\s*+\d{0,3}\s*+[.:：、]\s*+\S|Q\d{1,3}(?:\s*+[·•|—–\-]\s*+|\s++)\S|"
@@ -231,7 +227,8 @@ def _asks_after(rest: str) -> bool:
     return len(rest.strip()) >= 2 and rest[:1] not in ":：" and not _NOUN_AFTER.match(rest)
 
 
-_NOUN_AFTER = re.compile(r"[表图域器层]")
+# `对比表`, `原理图`, `作用域`: a noun; `解释一：…`, `方法2：…`: a numbered label.
+_NOUN_AFTER = re.compile(r"[表图域器层]|[" + CN_NUM + r"\d]{1,3}\s*+[:：]")
 
 
 # `### 模型评估的步骤是什么？` then `### 准备阶段`, `### 训练中`: the stages it asks for.
