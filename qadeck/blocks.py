@@ -1332,12 +1332,13 @@ def _promote_list(
     if answered == 0 and not (len(items) == 1 and asking):
         return None
     out: list[Block] = []
-    for item, first in zip(items, firsts, strict=True):
+    start = _first_number(items)
+    for k, (item, first) in enumerate(zip(items, firsts, strict=True)):
         if out and _ANSWER_LABEL.fullmatch(T.plain(first).strip()) and item.map:
             s, e = item.map  # `* 优点：` after `* 协同过滤的优缺点`: part of its answer
             out.append(Block("paragraph", s, e, [], raw=_dedented(lines[s:e])))
             continue
-        out += _question_item(item, first, lines, level)
+        out += _question_item(item, first, lines, level, str(start + k) if start else None)
     return out
 
 
@@ -1403,13 +1404,22 @@ _SELF_NOTE = re.compile(
 )
 
 
-def _question_item(item: Token, first: str, lines: list[str], level: int) -> list[Block]:
-    """A list item that asks: a heading one level down, its nested text the answer."""
+def _first_number(items: list[Token]) -> int:
+    """The number an ordered list counts from (its first item's; 0 for a bullet list):
+    `1.` `1.` `1.` is shown 1, 2, 3, and the number a reader sees labels the card."""
+    return int(items[0].info) if items and items[0].info.isdigit() else 0
+
+
+def _question_item(
+    item: Token, first: str, lines: list[str], level: int, number: str | None = None
+) -> list[Block]:
+    """A list item that asks: a heading one level down, its nested text the answer;
+    `number` the one the reader sees (the item's own, if not given)."""
     s, e = item.map
     first = _SELF_NOTE.sub("", first)
     if m := _QA_PREFIX.match(first):  # `1. **Q**: …？`: the item's number labels it
         first = _strip_closing_bold(m.group(2))
-    label = f"{item.info}. " if item.info else ""
+    label = f"{number or item.info}. " if item.info else ""
     core, important = T.undecorate(_unbold(first))  # `闭包是什么：🔴`: no colon, no dot
     pointer = _POINTER_AFTER.search(core)
     if pointer and pointer.start():
@@ -1491,9 +1501,10 @@ def _colon_after(text: str, m: re.Match[str]) -> bool:
 
 def _inline_items(b: Block, lines: list[str], level: int, items, found) -> list[Block]:
     out: list[Block] = []
-    for item, m in zip(items, found, strict=True):
+    start = _first_number(items)
+    for k, (item, m) in enumerate(zip(items, found, strict=True)):
         s, e = item.map
-        label = f"{item.info}. " if item.info else ""
+        label = f"{start + k if start else item.info}. " if item.info else ""
         out.append(Block("heading", s, s + 1, [], level + 1, label + m.group(2), origin="list"))
         head = m.group(3).lstrip(":： \t")  # `**为什么要归一化**：` + nested lines
         body = lines[s + 1 : e]

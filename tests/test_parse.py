@@ -302,3 +302,13 @@ def test_a_title_taken_from_the_file_name_is_not_read_as_markdown():
     src = "## 什么是过拟合？\n\n训练好、测试差。\n"
     assert parse_text(src, "ml__notes__v2.md").title == "ml__notes__v2"
     assert parse_text('---\ntitle: "**ML** notes"\n---\n' + src, "x.md").title == "ML notes"
+
+
+def test_a_list_numbered_1_1_1_labels_its_questions_as_shown():
+    """`1.` `1.` `1.` renders 1, 2, 3 (and a list opening at `3.` counts 3, 4): each card's
+    label is the number its reader sees, not the one typed."""
+    item = "1. 问题{n}是什么？\n\n   - 答案{n}。\n\n"
+    src = "## 题\n\n" + "".join(item.format(n=n) for n in range(3))
+    assert [c.label for c in parse_text(src, "a.md").cards] == ["1", "2", "3"]
+    src = "## 题\n\n3. 甲是什么？\n\n   - 甲。\n\n9. 乙是什么？\n\n   - 乙。\n"
+    assert [c.label for c in parse_text(src, "b.md").cards] == ["3", "4"]
