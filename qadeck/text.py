@@ -311,6 +311,16 @@ _SOURCE_LINK = re.compile(
 _ICON = re.compile(r"\A!\[[^\[\]\n]{0,40}\]\([^()\s]{1,300}\)\s*+(?=\S)")
 
 
+# `…动机是什么？:star::star::star:`, `:fire: Redis 为什么快？`: emoji written as GitHub's names.
+_SHORTCODE = re.compile(r":((?=[a-z0-9_+\-]{0,29}[a-z])[a-z0-9_+\-]{2,30}):")
+_SHORTCODES_AT_END = 200  # characters searched for them at the end (a bounded search)
+_SHORTCODES_HEAD = re.compile(r"\A(?:" + _SHORTCODE.pattern + r"\s*+)++")
+_SHORTCODES_TAIL = re.compile(r"(?:\s*+" + _SHORTCODE.pattern + r")++\Z")
+_IMPORTANT_CODES = frozenset(
+    {"star", "star2", "stars", "fire", "exclamation", "heavy_exclamation_mark"}
+)
+
+
 @lru_cache(maxsize=1 << 16)
 def undecorate(text: str) -> tuple[str, bool]:
     """(`text` without decorations at either end, whether one of them marks it important):
@@ -322,6 +332,12 @@ def undecorate(text: str) -> tuple[str, bool]:
         before = t
         t = _SOURCE_LINK.sub("", t)
         t = _ICON.sub("", t, count=1)
+        tail = _SHORTCODES_TAIL.search(t, max(0, len(t) - _SHORTCODES_AT_END))
+        for m in (_SHORTCODES_HEAD.match(t), tail):
+            if m and m.group():  # `:star::star:`, `:fire:`: GitHub's emoji, by name
+                important |= any(c in _IMPORTANT_CODES for c in _SHORTCODE.findall(m.group()))
+                t = (t[: m.start()] + t[m.end() :]).strip()
+                break
         m = _IMPORTANT_WORDS.match(t) or _IMPORTANT_WORDS.search(t, max(0, len(t) - 12))
         if m and (m.start() == 0 or m.end() == len(t)):
             important = True
