@@ -496,7 +496,8 @@ class Classifier:
             not parts
             and not self.asks(node)  # numbered in a run of questions asks too
             and (
-                (node.level == 1 and not self.chapters) or not _explains(_bare_title(node), blocks)
+                (node.level == 1 and not self.chapters and not _defines(blocks))
+                or not (_explains(_bare_title(node), blocks) or _defines(blocks))
             )
         ):
             return []  # a document's own text introduces it; a question's text answers it
@@ -727,6 +728,18 @@ def _explains(title: str, blocks: list[Block]) -> bool:
 
 
 _LONG_PROSE = 80
+
+
+def _defines(blocks: list[Block]) -> bool:
+    """`**精确率：** $P=\frac{TP}{TP+FP}$`: the text defines with formulas, which no
+    introduction does."""
+    return any(
+        b.kind == "paragraph" and _FORMULA.search(b.raw if b.raw is not None else b.text)
+        for b in blocks
+    )
+
+
+_FORMULA = re.compile(r"\$[^$\n\\]*+\\[A-Za-z]|\$\$")  # `$\frac…$`, `$$`: math that defines
 _TAGLINE = 60  # characters
 
 
