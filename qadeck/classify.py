@@ -711,7 +711,7 @@ def _explains(title: str, blocks: list[Block]) -> bool:
     """Whether a heading's own text explains it: the first paragraph is prose (not a label,
     an image or a pointer to an article) that names what the heading names, or the text
     holds a list, a table or code of its own."""
-    paras = [b for b in blocks if b.kind == "paragraph" and not _label_or_image(b)]
+    paras = [b for b in blocks if b.kind == "paragraph" and not (_label_or_image(b) or _cites(b))]
     if not paras:
         return any(
             b.kind == "other" and b.tokens and b.tokens[0].type != "html_block" and not _tagline(b)
@@ -749,6 +749,11 @@ def _tagline(b: Block) -> bool:
     if b.tokens[0].type != "blockquote_open" or b.end - b.start > 1:
         return False
     return len(T.plain(b.text.lstrip("> "))) <= _TAGLINE
+
+
+def _cites(b: Block) -> bool:
+    """`[Source](https://…)` alone on its line: where the text comes from, saying nothing."""
+    return _LINK_TEXT.fullmatch((b.raw if b.raw is not None else b.text).strip()) is not None
 
 
 def _label_or_image(b: Block) -> bool:
