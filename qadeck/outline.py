@@ -89,6 +89,12 @@ _TITLE_TAG = re.compile(r"^[^：:\s]{1,8}[：:]\s*+(?=\S)")
 _ARTICLE = re.compile(r"(介绍|简介|概述|入门|详解|浅析|解读|综述|笔记|总结)\s*$")
 
 
+def _asks_apart(node: Node) -> bool:
+    """A question of its own; a glossary's term (`* ReLU` + what it is) under a title that
+    asks (`常见的激活函数有哪些？`) is part of that question's answer."""
+    return is_question(node) and node.block.origin != "term"
+
+
 def _asked(title: str) -> str:
     """The question a title asks, without a tag before it (`面试记录：`)."""
     m = _TITLE_TAG.match(title)
@@ -235,7 +241,7 @@ class OutlineBuilder:
         assert self.rules is not None
         asks = bool(self.options.get("title")) and T.reads_as_question(title)
         asks = asks and not _ARTICLE.search(T.plain(title))
-        if asks and top and not any(is_question(n) or self.rules.question_below(n) for n in top):
+        if asks and top and not any(_asks_apart(n) or self.rules.question_below(n) for n in top):
             return (
                 True  # `title: 多卡并行的原理是什么` over `# 概览`, `# NCCL`: a post answering it
             )
