@@ -89,6 +89,11 @@ _TITLE_TAG = re.compile(r"^[^：:\s]{1,8}[：:]\s*+(?=\S)")
 _ARTICLE = re.compile(r"(介绍|简介|概述|入门|详解|浅析|解读|综述|笔记|总结)\s*$")
 
 
+def _has_text(notes: str) -> bool:
+    """Notes with a line that is no heading (`## 第一章` alone is no text)."""
+    return any(x.strip() and not x.lstrip().startswith("#") for x in notes.split("\n"))
+
+
 def _asks_apart(node: Node) -> bool:
     """A question of its own; a glossary's term (`* ReLU` + what it is) under a title that
     asks (`常见的激活函数有哪些？`) is part of that question's answer."""
@@ -191,6 +196,14 @@ class OutlineBuilder:
                 loose.append(node)
         if loose:
             sections.append(self.implicit_section(loose, title))
+        shown = any(s.cards for s in sections)  # else "no question cards" says it all
+        for s in sections:
+            if shown and not s.cards and _has_text(s.notes):  # no output shows it
+                self.diags.warning(
+                    s.span.line,
+                    1,
+                    "this text belongs to no card and to no section with cards; it is in no output",
+                )
         sections = self.unique_slugs([s for s in sections if s.cards])
         if not sections:
             self.diags.warning(0, 1, "no question cards found in this file")

@@ -312,3 +312,14 @@ def test_a_list_numbered_1_1_1_labels_its_questions_as_shown():
     assert [c.label for c in parse_text(src, "a.md").cards] == ["1", "2", "3"]
     src = "## 题\n\n3. 甲是什么？\n\n   - 甲。\n\n9. 乙是什么？\n\n   - 乙。\n"
     assert [c.label for c in parse_text(src, "b.md").cards] == ["3", "4"]
+
+
+def test_text_that_no_output_shows_is_reported():
+    """A section without cards is in no output: its text is not dropped silently."""
+    src = "# 模型\n\n## 什么是过拟合？\n\n训练好、测试差。\n\n# 参考\n\n- [一篇文章](https://a.example)\n"
+    doc = parse_text(src, "a.md")
+    assert [c.question for c in doc.cards] == ["什么是过拟合？"]
+    assert any(w.span.line == 7 and "in no output" in w.message for w in doc.warnings)
+    assert not any(
+        "in no output" in w.message for w in parse_text(src.split("# 参考")[0], "b.md").warnings
+    )
