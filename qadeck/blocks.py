@@ -976,20 +976,22 @@ def _stated_questions(blocks: list[Block]) -> list[Block]:
             asked = " ".join(text.text.split())
             out.append(Block("heading", text.start, text.end, b.tokens, b.level, asked))
             out[-1].origin = "prefix"
-            k += 2
+            # `## 参考答案` is dropped; another heading (`## 背景`) goes on as written
+            k += 2 if _ANSWER_HEAD.fullmatch(T.plain(blocks[k + 1].text).strip()) else 1
             continue
         out.append(b)
     return out
 
 
-def _states(head: Block, text: Block, answer: Block) -> bool:
+def _states(head: Block, text: Block, after: Block) -> bool:
+    """`## 问题` over the paragraph that asks, a heading at its level after it (`## 参考答案`,
+    or `## 背景` and the answer's other parts)."""
     return (
         _STATEMENT.fullmatch(T.plain(head.text).strip()) is not None
         and text.kind == "paragraph"
         and T.reads_as_question(text.text)
-        and answer.kind == "heading"
-        and answer.level == head.level
-        and _ANSWER_HEAD.fullmatch(T.plain(answer.text).strip()) is not None
+        and after.kind == "heading"
+        and after.level == head.level
     )
 
 

@@ -626,7 +626,11 @@ def adopt_answer_parts(root: Node) -> None:
                 and not _NOT_A_TOPIC.match(_bare_title(prev))  # a contents list answers nothing
                 and (
                     (
-                        (_ANSWER_PART.match(title) or _labels(c))
+                        (
+                            _ANSWER_PART.match(title)
+                            or _labels(c)
+                            or (_PART.match(title) and prev.block.origin == "prefix")
+                        )
                         and is_question(prev)
                         and not has_content(prev.body)
                     )
