@@ -1194,7 +1194,7 @@ def _promote_paragraph(
 
 
 # A heading that states a situation: a sentence, or a scenario's label.
-_SITUATION = re.compile(r"[.。]$|^(scenario|case|situation|场景|情景|案例)\s*\d*\s*[:：.]", re.I)
+_SITUATION = re.compile(r"[.。]$|^(scenario|case|situation|场景|情景|案例)\s*+\d*+\s*+[:：.]", re.I)
 _PROMPT_WORDS = 4  # `How do you decide?`; a CJK prompt has at most twice as many characters
 
 

@@ -122,7 +122,9 @@ _EXAMPLE_OF = re.compile(
     re.I,
 )
 # `代码实现（Python）`, `Implementation Snippet (PyTorch)`: a part word, qualified.
-_QUALIFIER = re.compile(r"(\s+snippets?)?\s*[(（][^()（）]{1,30}[)）]\s*$|\s+snippets?\s*$", re.I)
+_QUALIFIER = re.compile(
+    r"(?<!\s)(?:\s++snippets?)?\s*+[(（][^()（）]{1,30}[)）]\s*+$|(?<!\s)\s++snippets?\s*+$", re.I
+)
 # `Step 1: Outline use cases`, `第二步`: a walk-through; everything under a step is the step's.
 _STEP = re.compile(r"^(第[一二三四五六七八九十\d]+步|步骤\s*\d+|(step|phase|stage)\s*\d+\b)", re.I)
 # Under a code part (`其他语言版本`, `代码`, `Implementation`), one heading per language.

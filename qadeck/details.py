@@ -24,12 +24,13 @@ from .nodes import Block
 _OPEN = re.compile(r"<details\b[^<>]*>", re.I)
 _CLOSE = re.compile(r"</details\s*>", re.I)
 _TAG = re.compile(r"</?details\b[^<>]*>", re.I)
-_SUMMARY = re.compile(r"<summary\b[^<>]*>(.*?)</summary\s*>", re.I | re.S)
+# (a summary holds no other `<summary`: each opening scans only to the next, linear)
+_SUMMARY = re.compile(r"<summary\b[^<>]*+>((?:(?!</?summary\b).)*+)</summary\s*+>", re.I | re.S)
 _TAGS = re.compile(r"<[^<>]*>")
 _SUMMARY_LINES = 40
 MAX_DEPTH = 20
-_EDGE = r"(?:<(?:br|/?b|/?p|/?strong|/?em|hr)\b[^<>]*>|\s)"
-_EDGE_TAGS = re.compile(rf"^{_EDGE}+|{_EDGE}+$", re.I)
+_EDGE_TAG = re.compile(r"<(?:br|/?b|/?p|/?strong|/?em|hr)\b[^<>]*>", re.I)
+_EDGE_HEAD = re.compile(rf"\A(?:{_EDGE_TAG.pattern}|\s)++", re.I)
 _FENCE = re.compile(r"^[ \t]*+(?:>[ \t]*+)*+(```|~~~)")
 _FOLD = re.compile(
     r"((点击|点我)?(展开|收起|查看|显示)(参考|完整|标准)?(答案|解答|解析|详情|代码|更多)?|答案|解答|"
@@ -285,7 +286,20 @@ def _until(
         if n >= stop:
             break
         parts.append(s[start:])
-    return _dedent(_EDGE_TAGS.sub("", "\n".join(parts)))
+    return _dedent(_trim_edges("\n".join(parts)))
+
+
+def _trim_edges(text: str) -> str:
+    """`text` without the breaks, paragraph tags and spaces at either end (the end is read
+    tag by tag from the back, so a long run of them costs linear time)."""
+    if m := _EDGE_HEAD.match(text):
+        text = text[m.end() :]
+    while True:
+        text = text.rstrip()
+        at = text.rfind("<") if text.endswith(">") else -1
+        if at < 0 or not _EDGE_TAG.fullmatch(text, at):
+            return text
+        text = text[:at]
 
 
 def _outside(lines: list[str], close: tuple[int, int, int], start: int, stop: int) -> Block | None:
@@ -296,7 +310,7 @@ def _outside(lines: list[str], close: tuple[int, int, int], start: int, stop: in
 
 def _after(lines: list[str], close: tuple[int, int, int], stop: int) -> str:
     rest = [lines[close[0]][close[2] :], *lines[close[0] + 1 : stop]]
-    return _dedent(_EDGE_TAGS.sub("", "\n".join(rest)))
+    return _dedent(_trim_edges("\n".join(rest)))
 
 
 def _dedent(text: str) -> str:

@@ -313,9 +313,9 @@ _ICON = re.compile(r"\A!\[[^\[\]\n]{0,40}\]\([^()\s]{1,300}\)\s*+(?=\S)")
 
 # `…动机是什么？:star::star::star:`, `:fire: Redis 为什么快？`: emoji written as GitHub's names.
 _SHORTCODE = re.compile(r":((?=[a-z0-9_+\-]{0,29}[a-z])[a-z0-9_+\-]{2,30}):")
-_SHORTCODES_AT_END = 200  # characters searched for them at the end (a bounded search)
+_SHORTCODE_SPAN = 40  # characters: one name and the spaces after it, searched at the end
 _SHORTCODES_HEAD = re.compile(r"\A(?:" + _SHORTCODE.pattern + r"\s*+)++")
-_SHORTCODES_TAIL = re.compile(r"(?:\s*+" + _SHORTCODE.pattern + r")++\Z")
+_SHORTCODE_LAST = re.compile(_SHORTCODE.pattern + r"\s*+\Z")  # one at a time: linear
 _IMPORTANT_CODES = frozenset(
     {"star", "star2", "stars", "fire", "exclamation", "heavy_exclamation_mark"}
 )
@@ -332,12 +332,12 @@ def undecorate(text: str) -> tuple[str, bool]:
         before = t
         t = _SOURCE_LINK.sub("", t)
         t = _ICON.sub("", t, count=1)
-        tail = _SHORTCODES_TAIL.search(t, max(0, len(t) - _SHORTCODES_AT_END))
-        for m in (_SHORTCODES_HEAD.match(t), tail):
-            if m and m.group():  # `:star::star:`, `:fire:`: GitHub's emoji, by name
-                important |= any(c in _IMPORTANT_CODES for c in _SHORTCODE.findall(m.group()))
-                t = (t[: m.start()] + t[m.end() :]).strip()
-                break
+        if m := _SHORTCODES_HEAD.match(t):  # `:fire: Redis…`: GitHub's emoji, by name
+            important |= any(c in _IMPORTANT_CODES for c in _SHORTCODE.findall(m.group()))
+            t = t[m.end() :].strip()
+        while m := _SHORTCODE_LAST.search(t, max(0, len(t) - _SHORTCODE_SPAN)):
+            important |= m.group(1) in _IMPORTANT_CODES  # `…是什么？:star::star:`
+            t = t[: m.start()].rstrip()
         m = _IMPORTANT_WORDS.match(t) or _IMPORTANT_WORDS.search(t, max(0, len(t) - 12))
         if m and (m.start() == 0 or m.end() == len(t)):
             important = True
@@ -378,7 +378,7 @@ _LINK = re.compile(
 # `[[Agent问题/README]]`, `[[page|title]]`: a wiki's link to another page (Obsidian, …).
 _WIKILINK = re.compile(r"\[\[[^\[\]\n]{1,200}\]\]")
 _AUTOLINK = re.compile(r"<(?:https?|ftp)://[^\s<>]*>|\bhttps?://\S+", re.I)
-_TASK_BOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*\[[ xX]\]\s*", re.M)
+_TASK_BOX = re.compile(r"^[ \t]*+(?:[-*+]|\d+[.)])?[ \t]*+\[[ xX]\][ \t]*+", re.M)
 _POINTER_ONLY = re.compile(
     r"^\W*(see|refer to|check( out)?|read|more (at|in|on)|详见|请看|参见|参考|请参考|更多)|"
     r"\b(useful|following|these|those|some|other) (links?|repos|repositories|resources|guides|"
@@ -433,7 +433,7 @@ def _asks_only(answer: str) -> bool:
     return all(s.strip().endswith(("?", "？")) for s in _SENTENCE.findall(t))
 
 
-_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)、])\s+", re.M)
+_LIST_MARK = re.compile(r"^[ \t]*+(?:[-*+]|\d{1,3}[.)、])[ \t]++", re.M)
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
 
