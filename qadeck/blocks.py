@@ -566,12 +566,8 @@ def _asks_more(b: Block) -> bool:
     """`知道RNN么？讲讲它的思路。`, `…怎么调整？（batch normalization）`: one short line that
     asks, with more after its mark: the next question of a record, not an answer."""
     t = T.plain(b.text.strip())
-    return (
-        b.kind == "paragraph"
-        and "\n" not in t
-        and len(t) <= _PLAIN_MAX
-        and bool(re.search(r"[?？]", t))
-    )
+    asks = "?" in t or "？" in t
+    return b.kind == "paragraph" and asks and "\n" not in t and len(t) <= _PLAIN_MAX
 
 
 # `DSSM优化`, `（跨场景的使用方式）`: a short line naming a topic, or a note in brackets.
@@ -1029,15 +1025,8 @@ def _item_runs(blocks: list[Block]) -> set[int]:
     return runs.done()
 
 
-# `## 名词解释`, `## Glossary`: a heading over terms, each explained below it.
-_GLOSSARY_TITLE = re.compile(
-    r"(名词解释|术语表?|术语解释|概念解释|基本概念|核心概念|关键概念|glossary|terminology|"
-    r"key terms|definitions)\s*+[:：]?$",
-    re.I,
-)
 _TERM_CHARS = 60  # `RLHF（Reinforcement Learning from Human Feedback）`
 _TERM_END = re.compile(r"[。.!！?？:：；;，,、]$")
-_MARKER = re.compile(r"^\s*+(?:[-*+]|\d{1,9}[.)])[ \t]?")
 
 
 def _term(tokens: list[Token], i: int, j: int) -> str | None:
@@ -1072,7 +1061,7 @@ def _glossary_lists(blocks: list[Block]) -> set[int]:
         if glossary and terms >= 3 and 3 * terms >= 2 * len(spans):
             found.update(id(x) for x in lists)
         lists = []
-        glossary = b is not None and bool(_GLOSSARY_TITLE.search(T.plain(b.text).strip()))
+        glossary = b is not None and bool(T.GLOSSARY_TITLE.search(T.plain(b.text).strip()))
     return found
 
 
@@ -1086,7 +1075,11 @@ def _term_items(b: Block, lines: list[str], level: int) -> list[Block]:
         if term is not None:
             out.append(Block("heading", s, s + 1, [], level + 1, term, origin="term"))
             s += 1
-        body = lines[s:e] if term is not None else [_MARKER.sub("", lines[s]), *lines[s + 1 : e]]
+        body = (
+            lines[s:e]
+            if term is not None
+            else [T.LIST_MARK.sub("", lines[s], count=1), *lines[s + 1 : e]]
+        )
         if raw := _dedented(body):
             out.append(Block("paragraph", s, e, [], raw=raw))
     return out

@@ -188,7 +188,7 @@ def reads_as_question(text: str) -> bool:
         return False
     if t.endswith(("?", "？")) or _Q_LABEL.match(t):
         return True
-    if t in _QUESTION_WORDS or _GLOSSARY.search(t):
+    if t in _QUESTION_WORDS or GLOSSARY_TITLE.search(t):
         return False  # `区别`, `原理` alone: a part of an answer, asking nothing
     mark = max(t.rfind("?"), t.rfind("？"))
     if mark > 0 and len(t) - mark <= 30:  # `了解 RAG 吗？详细讲述一下`, `What is X? Explain.`
@@ -209,8 +209,13 @@ def reads_as_question(text: str) -> bool:
     return bool(_EN_QUESTION.match(t))
 
 
-# `名词解释`, `术语解释`: a glossary's heading, the terms below it explained.
-_GLOSSARY = re.compile(r"(名词|概念|术语)解释$")
+# `## 名词解释`, `## Glossary`: a glossary's heading, the terms below it explained; it
+# asks nothing (`解释` ends it as a noun).
+GLOSSARY_TITLE = re.compile(
+    r"(名词解释|术语表?|术语解释|概念解释|基本概念|核心概念|关键概念|glossary|terminology|"
+    r"key terms|definitions)\s*+[:：]?$",
+    re.I,
+)
 
 
 # `手写 softmax`, `推导交叉熵的梯度`, `给定数组…`: a task set as a question.
@@ -427,13 +432,13 @@ _PATHLIKE = re.compile(r"(?<![\w.\-])[\w.\-]*/[\w./\-]*")  # from a run's start:
 
 def _asks_only(answer: str) -> bool:
     """`Channel 分配在栈上还是堆上？哪些对象分配在堆上？`: more questions, no answer."""
-    t = _LIST_MARK.sub("", plain(answer)).strip()
+    t = LIST_MARK.sub("", plain(answer)).strip()
     if not t or len(t) > 300 or not t.endswith(("?", "？")):
         return False
     return all(s.strip().endswith(("?", "？")) for s in _SENTENCE.findall(t))
 
 
-_LIST_MARK = re.compile(r"^[ \t]*+(?:[-*+]|\d{1,3}[.)、])[ \t]++", re.M)
+LIST_MARK = re.compile(r"^[ \t]*+(?:[-*+]|\d{1,9}[.)、])[ \t]++", re.M)  # `- `, `10. `
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 
 
