@@ -1391,12 +1391,21 @@ _POINTER_AFTER = re.compile(
 )
 
 
-# `(paper to read!!)`, `(to be concluded)`, `(待补充)`, `(?)`: the author's note to self.
-_SELF_NOTE = re.compile(
-    r"\s*[(（](?:[^()（）]*(?<![a-z])(?:to read|to do|todo|to be [a-z]+|tbd|wip)(?![a-z])[^()（）]*"
-    r"|待[^()（）]*|[?？])[)）][!！\s]*$",
-    re.I,
-)
+# `(paper to read!!)`, `(to be concluded)`, `(待补充)`, `(?)`: the author's note to self,
+# found in two steps (the last brackets, then a word in them) to stay linear in time.
+_LAST_BRACKETS = re.compile(r"[(（]([^()（）]*+)[)）][!！\s]*+$")
+_NOTE_WORDS = re.compile(r"(?<![a-z])(?:to read|to do|todo|to be [a-z]++|tbd|wip)(?![a-z])", re.I)
+
+
+def _without_self_note(text: str) -> str:
+    """`text` without a note to self in brackets at its end."""
+    m = _LAST_BRACKETS.search(text)
+    if not m:
+        return text
+    inner = m.group(1)
+    if inner in ("?", "？") or inner.startswith("待") or _NOTE_WORDS.search(inner):
+        return text[: m.start()].rstrip()
+    return text
 
 
 def _first_number(items: list[Token]) -> int:
@@ -1411,7 +1420,7 @@ def _question_item(
     """A list item that asks: a heading one level down, its nested text the answer;
     `number` the one the reader sees (the item's own, if not given)."""
     s, e = item.map
-    first = _SELF_NOTE.sub("", first)
+    first = _without_self_note(first)
     if m := _QA_PREFIX.match(first):  # `1. **Q**: …？`: the item's number labels it
         first = _strip_closing_bold(m.group(2))
     label = f"{number or item.info}. " if item.info else ""
