@@ -1,8 +1,8 @@
 """Markdown-it tokens → blocks with line ranges → a heading tree.
 
-Questions written without headings (bold lines, `问题：`/`Q:` paragraphs, list items with
-nested answers) are promoted to pseudo-headings here; noise (comments, `[toc]`, TOC regions)
-is dropped. Nothing here decides what is a card: `outline.py` does.
+Questions written without headings (bold lines, `问题：`/`Q:` paragraphs, and lists of
+questions through `listitems`) are promoted to pseudo-headings here; noise (comments, `[toc]`,
+TOC regions) is dropped. Nothing here decides what is a card: `outline.py` does.
 """
 
 from __future__ import annotations
@@ -16,6 +16,28 @@ from . import text as T
 from .details import split_at_details, unwrap_details
 from .dialect import callout_parts
 from .errors import Diagnostics
+from .lineforms import (
+    BIDS,
+    ENDS_ASKING,
+    PLAIN_MAX,
+    PLAIN_WORDS,
+    QA_PREFIX,
+    bold_question,
+    strip_closing_bold,
+)
+from .listitems import (
+    ARROW_QA,
+    INLINE_QA,
+    LISTS,
+    dedented,
+    first_line,
+    item_asks,
+    item_inline,
+    item_spans,
+    promote_list,
+    question_item,
+    unbold,
+)
 from .nodes import Block, Node
 
 __all__ = ["Block", "Node", "has_content", "heading_tree", "to_blocks"]
@@ -125,14 +147,6 @@ def _unspaced_heading(b: Block) -> list[Block]:
     return out
 
 
-# Possessive runs of disjoint characters, and the question taken greedily (its closing `**`
-# is stripped in code): no backtracking through runs of spaces.
-_QA_PREFIX = re.compile(
-    r"^\s*+(?:\*\*|__)?+\s*+(问题\s*+\d{1,3}(?:\.\d{1,3})*+|问题|问|面试官追问|追问|题目|Q\d{0,3}|Question|Problem|"
-    r"Follow-up)\s*+(?:\*\*|__)?+\s*+(?:[:：]|\.(?=\s))\s*+"
-    r"(?:\*\*|__)?+\s*+(\S.*)$",
-    re.I,
-)
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?!\s)(.+?)\1\s*([:：]?)\s*$")
 # `…？ 回答：以 AdamW 为例…`: an answer's label after the question, on its line.
 _REPLY = re.compile(
@@ -146,7 +160,6 @@ _NAMED_TASK = re.compile(
     r"^\s*+(\*\*|__)\s*+" + _NUMBER + r"\s*+([^*_\s](?:(?!\1).)*?)\1([.)）、:：]?)\s*+(\S.*)$",
     re.I,
 )
-_ENDS_ASKING = re.compile(r"[?？]\s*$")
 
 
 def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
@@ -184,7 +197,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         b = blocks[i]
         i += 1
         if b.kind == "heading" and (b.tokens or b.origin == "unspaced"):
-            label, title = T.split_label(_unbold(b.text.strip()))
+            label, title = T.split_label(unbold(b.text.strip()))
             # `## Problem 7: 评估框架设计`, `## Q3 · 索引`: numbered as questions, asking
             asked = T.reads_as_question(title) or T.numbered_as_question(b.text)
             stages = {k: v for k, v in stages.items() if k <= b.level}
@@ -232,7 +245,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         if line_q is not None and _next_line_question(b, line_no):
             bold = _BOLD_LINE.match(b.text.strip())  # `**2.…？**` after `**1.…？**`
             assert bold is not None
-            text = _strip_closing_bold(bold.group(2)).rstrip(":：").rstrip()
+            text = strip_closing_bold(bold.group(2)).rstrip(":：").rstrip()
             out.append(Block("heading", b.start, b.end, [], line_q, text, origin="bold"))
             line_no += 1
             continue
@@ -291,7 +304,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 promoted = [_plain_heading(b, at)]
             if promoted[0].kind == "heading" and promoted[0].origin == "bold":
                 line_q = promoted[0].level
-                number_of = T.split_label(_unbold(b.text.split("\n", 1)[0].strip()))[0]
+                number_of = T.split_label(unbold(b.text.split("\n", 1)[0].strip()))[0]
                 line_no = int(number_of) if number_of.isdigit() else 0
             if promoted[0].origin in ("numbered", "plain") and label.isdigit():
                 chain, named = int(label), named and follows
@@ -305,9 +318,9 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         elif id(b) in glossary:
             out.extend(_term_items(b, lines, level))
         elif id(b) in items:
-            start, end = _item_spans(b.tokens)[0]
-            first = _first_line(_item_inline(b.tokens, start, end))
-            out.extend(_question_item(b.tokens[start], first, lines, level))
+            start, end = item_spans(b.tokens)[0]
+            first = first_line(item_inline(b.tokens, start, end))
+            out.extend(question_item(b.tokens[start], first, lines, level))
             chain, named = int(b.tokens[start].info), True
         elif (
             (last := seen.last(out)) is not None
@@ -316,16 +329,16 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         ):
             out.append(b)  # `> 常见方法：` then `- **独热编码**` + points: the answer goes on
         elif id(b) in quoted or (round_ and _asked_in_round(b, out[-1] if out else None)):
-            for start, end in _item_spans(b.tokens):  # (`i` is the block cursor)
-                first = _first_line(_item_inline(b.tokens, start, end))
-                out.extend(_question_item(b.tokens[start], first, lines, level))
+            for start, end in item_spans(b.tokens):  # (`i` is the block cursor)
+                first = first_line(item_inline(b.tokens, start, end))
+                out.extend(question_item(b.tokens[start], first, lines, level))
         elif _answers_line_question(b, last):
             out.append(b)  # `Explain the p-value.` + `- When testing, …`: the list answers it
         else:
             # a set's members, or a list inside a question's answer: bold alone asks nothing
             members = bool(SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
             members = members or under_question
-            out.extend(_promote_list(b, lines, max(level, top), members) or [b])
+            out.extend(promote_list(b, lines, max(level, top), members) or [b])
     return out
 
 
@@ -438,7 +451,7 @@ def _split_at_next(b: Block, number: int, named: bool) -> list[Block] | None:
     for k in range(1, len(rows)):
         label, rest = T.split_label(rows[k])
         if label == str(number + 1) and (
-            _numbered_question(rows[k]) or (named and len(rest) <= _PLAIN_MAX)
+            _numbered_question(rows[k]) or (named and len(rest) <= PLAIN_MAX)
         ):
             s = b.start
             parts = [Block("paragraph", s, s + k, [], text="\n".join(rows[:k]))]
@@ -517,21 +530,13 @@ def _bold_follow_up(b: Block, after: Block | None) -> bool:
     core = T.split_label(T.undecorate(T.plain(inner))[0])[1]
     if T.title_case(core):
         return False  # `**Why Use AUC?**` over its points: a label of the answer
-    return len(core) >= 8 and _bold_question(inner)
+    return len(core) >= 8 and bold_question(inner)
 
 
 # `那么如何解决？`, `这说明什么？`, `So why?`: a question that leans on the text before it.
 _LEANS_ON = re.compile(
     r"(那么|那|所以|因此|于是|但是|但|而|可是|然而|这|那这|此|其|它|该|so|but|then|and|or|"
     r"this|that|it|why not)(?![a-z])",
-    re.I,
-)
-_PLAIN_MAX = 100  # characters: longer is a sentence of the text that ends by asking
-_PLAIN_WORDS = 30  # the same in English words
-# `Explain the significance of the p-value.`, `详细介绍一下逻辑回归。`: a question put as a request.
-_BIDS = re.compile(
-    r"((briefly |please )?(explain|describe|compare|define|discuss|contrast|walk me through|"
-    r"tell me about)\b|(请|简要|简单|详细)?(介绍|简述|描述|解释|说说|谈谈|讲讲|比较))",
     re.I,
 )
 
@@ -543,7 +548,7 @@ _FIX = re.compile(
 
 
 def _states_an_issue(b: Block, after: Block | None) -> bool:
-    m = _QA_PREFIX.match(b.text.split("\n", 1)[0])
+    m = QA_PREFIX.match(b.text.split("\n", 1)[0])
     if m is None or m.group(1) != "问题" or T.reads_as_question(m.group(2)):
         return False
     rest = b.text.split("\n", 1)[1] if "\n" in b.text else (after.text if after else "")
@@ -567,7 +572,7 @@ def _asks_more(b: Block) -> bool:
     asks, with more after its mark: the next question of a record, not an answer."""
     t = T.plain(b.text.strip())
     asks = "?" in t or "？" in t
-    return b.kind == "paragraph" and asks and "\n" not in t and len(t) <= _PLAIN_MAX
+    return b.kind == "paragraph" and asks and "\n" not in t and len(t) <= PLAIN_MAX
 
 
 # `DSSM优化`, `（跨场景的使用方式）`: a short line naming a topic, or a note in brackets.
@@ -602,7 +607,7 @@ def _answers_line_question(b: Block, last: Block | None) -> bool:
     if last is None or last.origin not in LINE_QUESTIONS:
         return False
     firsts = [t.content.split("\n", 1)[0] for t in _first_inlines(b)]
-    asking = sum(_item_asks(t) and len(T.plain(t)) <= _ASKED_ITEM for t in firsts)
+    asking = sum(item_asks(t) and len(T.plain(t)) <= _ASKED_ITEM for t in firsts)
     return 2 * asking < len(firsts)
 
 
@@ -638,10 +643,10 @@ def _asks_alone(b: Block) -> bool:
     if b.kind != "paragraph" or "\n" in t or t.startswith(("*", "_", "[", "!", "|")):
         return False
     core = T.split_label(T.undecorate(T.plain(t))[0])[1].strip()
-    long = len(core.split()) > _PLAIN_WORDS if core.isascii() else len(core) > _PLAIN_MAX
+    long = len(core.split()) > PLAIN_WORDS if core.isascii() else len(core) > PLAIN_MAX
     if long or _LEANS_ON.match(core):
         return False
-    bids = _BIDS.match(core) is not None
+    bids = BIDS.match(core) is not None
     if not core.endswith(("?", "？")) and not (core.endswith((".", "。")) and bids):
         return False
     if not bids and re.search(r"[。！!；;]|[.?？](?=\s*\S)", core[:-1]):
@@ -669,10 +674,10 @@ def _follow_up_list(
             return None
         if after.kind != "other" or not after.tokens:
             return None
-        return _promote_list(after, lines, level, answered_only=True)
-    if b.kind != "other" or not b.tokens or b.tokens[0].type not in _LISTS:
+        return promote_list(after, lines, level, answered_only=True)
+    if b.kind != "other" or not b.tokens or b.tokens[0].type not in LISTS:
         return None
-    spans = _item_spans(b.tokens)
+    spans = item_spans(b.tokens)
     if not spans:
         return None
     i, j = spans[-1]
@@ -681,13 +686,13 @@ def _follow_up_list(
         return None
     base = b.tokens[0].level
     k = next(
-        (k for k in range(i, j) if b.tokens[k].type in _LISTS and b.tokens[k].level == base + 2),
+        (k for k in range(i, j) if b.tokens[k].type in LISTS and b.tokens[k].level == base + 2),
         None,
     )
     if k is None or b.tokens[k].map is None:
         return None
     nested = _group(b.tokens[k:j], lines)[0]  # the item's own list, as a block of its own
-    asked = _promote_list(nested, lines, level, answered_only=True)
+    asked = promote_list(nested, lines, level, answered_only=True)
     if asked is None:
         return None
     item_start = b.tokens[i].map[0] if b.tokens[i].map else nested.start
@@ -697,7 +702,6 @@ def _follow_up_list(
     return [*before, *asked]
 
 
-_LISTS = ("bullet_list_open", "ordered_list_open")
 _ASKED = re.compile(r"\s*(?:追问|问题|问|Q|Follow[- ]?up)\s*[:：]\s*(\S.*)", re.I)
 _PAIR_ANSWER = r"(?:思路|答|回答|答案|参考答案|解答|A|Answer)\s*[:：]"
 _ANSWERED = re.compile(r"\s*" + _PAIR_ANSWER + r"\s*(\S.*)?", re.I)
@@ -707,16 +711,16 @@ def _labelled_pairs(b: Block, lines: list[str], level: int) -> list[Block] | Non
     """`- *追问：* 为什么…？` then `- *思路：* …`, `- Q: …` then `- A: …`: list items in pairs,
     each question labelled and its answer labelled in the item after it; None unless
     every item belongs to such a pair."""
-    if not b.tokens or b.tokens[0].type not in _LISTS:
+    if not b.tokens or b.tokens[0].type not in LISTS:
         return None
-    spans = _item_spans(b.tokens)
+    spans = item_spans(b.tokens)
     if len(spans) < 2 or len(spans) % 2:
         return None
     out: list[Block] = []
     for (i, j), (k, m) in zip(spans[::2], spans[1::2], strict=True):
-        first = T.plain(_first_line(_item_inline(b.tokens, i, j)))
+        first = T.plain(first_line(item_inline(b.tokens, i, j)))
         asked = _ASKED.fullmatch(first)
-        answer = _ANSWERED.fullmatch(T.plain(_first_line(_item_inline(b.tokens, k, m))))
+        answer = _ANSWERED.fullmatch(T.plain(first_line(item_inline(b.tokens, k, m))))
         item, reply = b.tokens[i].map, b.tokens[k].map
         if not asked or not answer or item is None or reply is None:
             return None
@@ -724,7 +728,7 @@ def _labelled_pairs(b: Block, lines: list[str], level: int) -> list[Block] | Non
             Block("heading", item[0], item[0] + 1, [], level + 1, asked.group(1), origin="prefix")
         )
         body = [_ANSWER_MARK_RE.sub("", lines[reply[0]], count=1), *lines[reply[0] + 1 : reply[1]]]
-        out.append(Block("paragraph", reply[0], reply[1], [], raw=_dedented(body)))
+        out.append(Block("paragraph", reply[0], reply[1], [], raw=dedented(body)))
     return out
 
 
@@ -754,7 +758,7 @@ _LEANS = re.compile(r"(为什么|为何|如何|怎么|怎样|什么|why|how|what
 
 def _follow_up(line: str) -> bool:
     """`追问：…`, `Follow-up: …`, and `问题2.5: …` (numbered as a question of its own)."""
-    m = _QA_PREFIX.match(line)
+    m = QA_PREFIX.match(line)
     return bool(m) and (
         m.group(1).lower() in ("追问", "面试官追问", "follow-up")
         or m.group(1)[2:].strip()[:1].isdigit()
@@ -810,7 +814,7 @@ def _quoted_runs(blocks: list[Block]) -> set[int]:
     for k, b in enumerate([*blocks, None]):
         if b is None or b.kind == "heading":
             items = [t.content for x in lists for t in _first_inlines(x)]
-            asking = sum(_item_asks(t) for t in items)
+            asking = sum(item_asks(t) for t in items)
             short = all("\n" not in t and len(T.plain(t)) <= _ASKED_ITEM for t in items)
             # `- L1范数: 为x向量各个元素绝对值之和`: a term and its definition, no question
             defined = sum(_DEFINED.search(T.plain(t)) is not None for t in items)
@@ -826,7 +830,7 @@ def _quoted_runs(blocks: list[Block]) -> set[int]:
             lists, quoted, prose = [], 0, 0
         elif b.kind == "paragraph":
             prose += 1
-        elif b.kind == "other" and b.tokens and b.tokens[0].type in _LISTS:
+        elif b.kind == "other" and b.tokens and b.tokens[0].type in LISTS:
             lists.append(b)
             quoted += _is_quote(blocks[k + 1] if k + 1 < len(blocks) else None)
     return found
@@ -846,7 +850,7 @@ def _asked_in_round(b: Block, before: Block | None) -> bool:
     """A list in an interview's round: short items, not the answer to the item just above
     (`- 过拟合怎么处理?` over `1. 增加数据量…`) nor introduced by a label of an answer
     (`优点：` over `1. 加速收敛`)."""
-    if b.kind != "other" or not b.tokens or b.tokens[0].type not in _LISTS:
+    if b.kind != "other" or not b.tokens or b.tokens[0].type not in LISTS:
         return False
     if before is not None and before.kind == "heading" and before.origin == "list":
         return False
@@ -995,11 +999,11 @@ def _lone_item(b: Block) -> tuple[int, str] | None:
     """(number, first line) of an ordered list of one item."""
     if b.kind != "other" or not b.tokens or b.tokens[0].type != "ordered_list_open":
         return None
-    spans = _item_spans(b.tokens)
+    spans = item_spans(b.tokens)
     if len(spans) != 1 or not b.tokens[spans[0][0]].info.isdigit():
         return None
     i, j = spans[0]
-    return int(b.tokens[i].info), _first_line(_item_inline(b.tokens, i, j))
+    return int(b.tokens[i].info), first_line(item_inline(b.tokens, i, j))
 
 
 def _item_runs(blocks: list[Block]) -> set[int]:
@@ -1021,7 +1025,7 @@ def _item_runs(blocks: list[Block]) -> set[int]:
             continue
         if runs.run and not 0 < item[0] - runs.run[-1][1] <= 2:
             runs.close()
-        runs.add((id(b), item[0], _item_asks(item[1])))
+        runs.add((id(b), item[0], item_asks(item[1])))
     return runs.done()
 
 
@@ -1032,7 +1036,7 @@ _TERM_END = re.compile(r"[。.!！?？:：；;，,、]$")
 def _term(tokens: list[Token], i: int, j: int) -> str | None:
     """`* LLM` + `大语言模型（LLM）是…` on the lines below it: the term an item names and
     explains (a short first line, no sentence, not a question, more lines after it)."""
-    inline = _item_inline(tokens, i, j)
+    inline = item_inline(tokens, i, j)
     if inline is None:
         return None
     first, _, rest = inline.content.partition("\n")
@@ -1053,10 +1057,10 @@ def _glossary_lists(blocks: list[Block]) -> set[int]:
     glossary = True  # before the first heading
     for b in [*blocks, None]:
         if b is not None and b.kind != "heading":
-            if b.kind == "other" and b.tokens and b.tokens[0].type in _LISTS:
+            if b.kind == "other" and b.tokens and b.tokens[0].type in LISTS:
                 lists.append(b)
             continue
-        spans = [(x, s) for x in lists for s in _item_spans(x.tokens)]
+        spans = [(x, s) for x in lists for s in item_spans(x.tokens)]
         terms = sum(_term(x.tokens, *s) is not None for x, s in spans)
         if glossary and terms >= 3 and 3 * terms >= 2 * len(spans):
             found.update(id(x) for x in lists)
@@ -1069,7 +1073,7 @@ def _term_items(b: Block, lines: list[str], level: int) -> list[Block]:
     """A glossary list: a card's heading for each term, its explanation the card's answer;
     an item that is no term (`* QLORA 的主要特点是：`) goes on with the term before it."""
     out: list[Block] = []
-    for i, j in _item_spans(b.tokens):
+    for i, j in item_spans(b.tokens):
         s, e = b.tokens[i].map
         term = _term(b.tokens, i, j)
         if term is not None:
@@ -1080,7 +1084,7 @@ def _term_items(b: Block, lines: list[str], level: int) -> list[Block]:
             if term is not None
             else [T.LIST_MARK.sub("", lines[s], count=1), *lines[s + 1 : e]]
         )
-        if raw := _dedented(body):
+        if raw := dedented(body):
             out.append(Block("paragraph", s, e, [], raw=raw))
     return out
 
@@ -1145,8 +1149,8 @@ def _promote_paragraph(
     b: Block, level: int, task: bool = False, follows: bool = False
 ) -> list[Block]:
     first = b.text.split("\n", 1)[0]
-    m = _QA_PREFIX.match(first)
-    question = _strip_closing_bold(m.group(2)) if m else ""
+    m = QA_PREFIX.match(first)
+    question = strip_closing_bold(m.group(2)) if m else ""
     origin = "prefix" if question else "bold"
     reply = _REPLY.search(question)
     if reply:  # `面试官追问：…？ 回答：…`: the answer on the question's line
@@ -1163,12 +1167,12 @@ def _promote_paragraph(
         text, origin = first.strip(), "task"
     elif _numbered_question(first) or follows:
         text, origin = first.strip(), "numbered"
-    elif (a := _ARROW_QA.match(first)) and "\n" not in b.text.strip():
+    elif (a := ARROW_QA.match(first)) and "\n" not in b.text.strip():
         head = Block("heading", b.start, b.start + 1, [], level + 1, a.group(1), origin="arrow")
         return [head, Block("paragraph", b.start, b.end, [], raw=a.group(2))]
     elif (
-        (m := _INLINE_QA.match(first))
-        and _bold_question(m.group(2))
+        (m := INLINE_QA.match(first))
+        and bold_question(m.group(2))
         and m.group(2).rstrip()[-1:] in "?？"
     ):
         head = Block("heading", b.start, b.start + 1, [], level + 1, m.group(2), origin="bold")
@@ -1178,7 +1182,7 @@ def _promote_paragraph(
         bold = _BOLD_LINE.match(T.undecorate(first)[0])
         if not bold or _is_bold_label(bold):
             return [b]
-        if not _bold_question(bold.group(2)):
+        if not bold_question(bold.group(2)):
             return [b]
         text = bold.group(2).rstrip().rstrip(":：").rstrip()  # `**X 和 Y 的区别：**`
     head = Block("heading", b.start, b.start + 1, [], level + 1, text, origin=origin)
@@ -1209,23 +1213,6 @@ def _prompt_of(b: Block, above: Block | None, title: str) -> str:
     return ask if short else ""
 
 
-def _bold_question(text: str) -> bool:
-    """A bold line asks when it reads as a question and is not an emphasised sentence (one
-    that ends with `！`/`。`, or runs long without a question mark), or when it carries the
-    star that marks questions."""
-    core, important = T.undecorate(T.plain(text))
-    core = T.split_label(core)[1]
-    if important and len(core) <= 80:
-        return True  # `**Precision-recall trade-off ⭐️**`: the star marks a question
-    if not T.reads_as_question(core):
-        return False
-    if "?" in core[-31:] or "？" in core[-31:]:
-        return True
-    if _BIDS.match(core) and len(core) <= _PLAIN_MAX:
-        return True  # `**Explain the temperature parameter and how to set it.**`: a request
-    return len(core) <= 40 and not core.endswith(("!", "！", "。"))
-
-
 def _task_text(line: str) -> tuple[str, str] | None:
     """(number, task) of a numbered bold task line."""
     if m := _TASK.match(line):
@@ -1238,7 +1225,7 @@ def _task_text(line: str) -> tuple[str, str] | None:
 def _numbered_question(line: str) -> bool:
     """`1，两阶段检测为什么更准？`: a numbered plain line that asks, ending with its mark."""
     label, rest = T.split_label(line)
-    return bool(label) and bool(_ENDS_ASKING.search(T.undecorate(T.plain(rest))[0]))
+    return bool(label) and bool(ENDS_ASKING.search(T.undecorate(T.plain(rest))[0]))
 
 
 def _is_bold_label(bold: re.Match[str]) -> bool:
@@ -1248,366 +1235,6 @@ def _is_bold_label(bold: re.Match[str]) -> bool:
     if _names_a_question(inner + bold.group(3)):
         return False
     return colon and not inner.rstrip(":：").rstrip().endswith(("?", "？"))
-
-
-def _strip_closing_bold(text: str) -> str:
-    text = text.rstrip()
-    if text.endswith(("**", "__")) and len(text) > 2:
-        text = text[:-2].rstrip()
-    return text
-
-
-def _promote_list(
-    b: Block, lines: list[str], level: int, members: bool = False, answered_only: bool = False
-) -> list[Block] | None:
-    """A list of questions → pseudo-headings; `members`: its bold items name a set's members
-    (the heading or the text before it says so), so bold alone asks nothing; `answered_only`:
-    only when every item asks and carries its answer (follow-ups inside an answer)."""
-    if b.tokens[0].type not in _LISTS:
-        return None
-    base = b.tokens[0].level
-    spans = _item_spans(b.tokens)
-    items = [b.tokens[i] for i, _ in spans]
-    if _checklist_of_tasks(b.tokens, spans):
-        return None
-    firsts, answered, asking = [], 0, 0
-    for i, j in spans:
-        inline = _item_inline(b.tokens, i, j)
-        text = _first_line(inline)
-        firsts.append(text)
-        asking += _item_asks(text, members)
-        inner = [t for t in b.tokens[i + 1 : j] if t.level == base + 2 and t.nesting >= 0]
-        answered += len(inner) > 1 or (inline is not None and "\n" in inline.content)
-    # `**是什么**: …` / `**常见精度**: …` / `**为什么有效**:`: a topic's labelled aspects,
-    # some asking nothing or only of the topic above: labels inside an answer (pattern 3).
-    labels = [_BOLD_LABEL_ITEM.match(t) for t in firsts]
-    # `1. **Q**: 什么是僵尸进程？` + `**A**: …`: the bold label marks the question
-    labels = [None if _QA_PREFIX.match(t) else m for m, t in zip(labels, firsts, strict=True)]
-    if len(items) >= 2 and all(labels):
-        asks = [m.group(2).rstrip(":： ") for m in labels if m]
-        if not all(T.reads_as_question(t) and not T.elliptical(t) for t in asks):
-            return None
-    # Most items ask (a bold item names a question too), and some carry their answer nested;
-    # a lone item that asks has its answer below the list (`1. **What is X?**` + text).
-    arrows = [
-        _ARROW_QA.match(T.plain(t)) or _PAREN_QA.match(T.plain(t)) or _LABELED_QA.match(T.plain(t))
-        for t in firsts
-    ]
-    if len(items) >= (1 if answered_only else 2) and all(arrows):
-        return _inline_items(b, lines, level, items, [_Arrow(m) for m in arrows])
-    if answered_only and not (answered == asking == len(items)):
-        return None
-    # `⭐ **How does a tree split?** It tries…`: the star marks the question, not the item
-    bare = [T.undecorate(t) for t in firsts]
-    inline_qa = [_INLINE_QA.match(t) for t, _ in bare]
-    if len(items) >= 2 and all(m and _bold_question(m.group(2)) for m in inline_qa):
-        marked = [_Starred(m, star) for m, (_, star) in zip(inline_qa, bare, strict=True) if m]
-        return _inline_items(b, lines, level, items, marked)
-    # `1. **Hot keys.** Heavy clients: …`, three or more: a term each, explained after it.
-    if (
-        len(items) >= 3
-        and not members
-        and all(
-            m and _bold_term(m.group(2), m.group(3)) and not _colon_after(t, m)
-            for m, t in zip(inline_qa, firsts, strict=True)
-        )
-    ):
-        return _inline_items(b, lines, level, items, inline_qa)
-    if not members and _chapter_numbered(b, items):
-        return [x for item in items for x in _topic_item(item, lines, level)]
-    # A self-check list (every item answered below it, some asking) counts as questions too.
-    checklist = answered == len(items) >= 2 and asking * 3 >= len(items)
-    outline = None
-    if 0 < len(items) != asking and not members:
-        outline = _outline(b, lines, level, spans, firsts)
-    if outline is not None:
-        return outline
-    if not items or (asking * 2 < len(items) and not checklist):
-        return None
-    if answered == 0 and not (len(items) == 1 and asking):
-        return None
-    out: list[Block] = []
-    start = _first_number(items)
-    for k, (item, first) in enumerate(zip(items, firsts, strict=True)):
-        if out and _ANSWER_LABEL.fullmatch(T.plain(first).strip()) and item.map:
-            s, e = item.map  # `* 优点：` after `* 协同过滤的优缺点`: part of its answer
-            out.append(Block("paragraph", s, e, [], raw=_dedented(lines[s:e])))
-            continue
-        out += _question_item(item, first, lines, level, str(start + k) if start else None)
-    return out
-
-
-# `优点：`, `缺点：`, `Pros:`: an item that labels a part of the answer above it.
-_ANSWER_LABEL = re.compile(
-    r"(优点|缺点|优势|劣势|不足|原因|方法|步骤|例子|示例|举例|注意|总结|pros|cons|example)\s*[:：]",
-    re.I,
-)
-
-
-COLON = re.compile(r"[:：]")
-
-
-def _checklist_of_tasks(tokens: list[Token], spans: list[tuple[int, int]]) -> bool:
-    """`- [ ] **深度学习基础**` over what to revise: most items carry a task box and none
-    asks outright; a to-do list, not questions."""
-    firsts = [(inline.content if (inline := _item_inline(tokens, i, j)) else "") for i, j in spans]
-    boxed = sum(_TASK_MARK.match(t) is not None for t in firsts)
-    asking = any(_ENDS_ASKING.search(t.split("\n", 1)[0]) for t in firsts)
-    return 2 * boxed > len(firsts) and not asking
-
-
-def _chapter_numbered(b: Block, items: list[Token]) -> bool:
-    """`01. 概述`, `02. 动机`: numbers padded like chapter numbers, not an answer's steps;
-    each item is a topic, its own lines (or the text after its colon) explain it."""
-    return (
-        b.tokens[0].type == "ordered_list_open"
-        and bool(items)
-        and all(len(i.info) == 2 for i in items)
-        and any(i.info.startswith("0") for i in items)
-    )
-
-
-def _topic_item(item: Token, lines: list[str], level: int) -> list[Block]:
-    """A chapter-numbered item: its first line names the topic (up to a colon), the rest of
-    the item explains it."""
-    s, e = item.map
-    body = lines[s:e]
-    first = body[0].lstrip()[len(item.info) + 1 :].strip()
-    head, rest = (COLON.split(first, maxsplit=1) + [""])[:2]
-    out = [
-        Block("heading", s, s + 1, [], level + 1, f"{item.info}. {head.strip()}", origin="outline")
-    ]
-    raw = _dedented(([rest.strip()] if rest.strip() else []) + body[1:])
-    if raw:
-        out.append(Block("paragraph", s, e, [], raw=raw))
-    return out
-
-
-# `dropout 的做法？[Ans](https://…) (to read)`: a link to the answer after the question.
-_POINTER_AFTER = re.compile(
-    r"\s*\[(?:ans|answer|答案|解答|参考答案|参考|详解|详见|link|链接|here|source)\]\([^()\s]*\)"
-    r"(?:\s*[(（][^()（）]*[)）])*\s*$",
-    re.I,
-)
-
-
-# `(paper to read!!)`, `(to be concluded)`, `(待补充)`, `(?)`: the author's note to self,
-# found in two steps (the last brackets, then a word in them) to stay linear in time.
-_LAST_BRACKETS = re.compile(r"[(（]([^()（）]*+)[)）][!！\s]*+$")
-_NOTE_WORDS = re.compile(r"(?<![a-z])(?:to read|to do|todo|to be [a-z]++|tbd|wip)(?![a-z])", re.I)
-
-
-def _without_self_note(text: str) -> str:
-    """`text` without a note to self in brackets at its end."""
-    m = _LAST_BRACKETS.search(text)
-    if not m:
-        return text
-    inner = m.group(1)
-    if inner in ("?", "？") or inner.startswith("待") or _NOTE_WORDS.search(inner):
-        return text[: m.start()].rstrip()
-    return text
-
-
-def _first_number(items: list[Token]) -> int:
-    """The number an ordered list counts from (its first item's; 0 for a bullet list):
-    `1.` `1.` `1.` is shown 1, 2, 3, and the number a reader sees labels the card."""
-    return int(items[0].info) if items and items[0].info.isdigit() else 0
-
-
-def _question_item(
-    item: Token, first: str, lines: list[str], level: int, number: str | None = None
-) -> list[Block]:
-    """A list item that asks: a heading one level down, its nested text the answer;
-    `number` the one the reader sees (the item's own, if not given)."""
-    s, e = item.map
-    first = _without_self_note(first)
-    if m := _QA_PREFIX.match(first):  # `1. **Q**: …？`: the item's number labels it
-        first = _strip_closing_bold(m.group(2))
-    label = f"{number or item.info}. " if item.info else ""
-    core, important = T.undecorate(_unbold(first))  # `闭包是什么：🔴`: no colon, no dot
-    pointer = _POINTER_AFTER.search(core)
-    if pointer and pointer.start():
-        core = core[: pointer.start()]
-    question = core.rstrip(":： ") + (" ⭐" if important else "")
-    out = [Block("heading", s, s + 1, [], level + 1, label + question, origin="list")]
-    body = lines[s + 1 : e]
-    if pointer and pointer.start():  # the link to the answer is part of the answer
-        indent = next((ln[: len(ln) - len(ln.lstrip())] for ln in body if ln.strip()), "")
-        body = [indent + pointer.group().strip(), "", *body]
-    raw = _dedented(body)
-    if raw:
-        out.append(Block("paragraph", s + 1, e, [], raw=raw))
-    return out
-
-
-def _dedented(body: list[str]) -> str:
-    """An item's answer lines without their shared indentation and trailing blank lines."""
-    while body and not body[-1].strip():
-        body = body[:-1]
-    if not body:
-        return ""
-    indent = min(len(ln) - len(ln.lstrip()) for ln in body if ln.strip())
-    return "\n".join(ln[indent:] for ln in body)
-
-
-# `**为什么要左 padding？** 生成从最右续写……`: a bold question and its answer on one line.
-# `如果 defer 和 return 都有逻辑，谁先执行？→ return 的赋值先执行……`: question, arrow, answer.
-_ARROW_QA = re.compile(r"^\s*[\"“]?([^\n]{4,200}?[?？])[\"”]?\s*(?:→|->|=>|⇒)\s*(\S.*)$")
-# `为什么…？（答：…）`, `Why …? (A: …)`: a question with its answer in brackets after it.
-_PAREN_QA = re.compile(
-    r"^\s*[\"“]?([^\n]{4,200}?[?？])[\"”]?\s*[（(]\s*(?:答案?|解答|回答|A|Ans|Answer)\s*[:：]\s*"
-    r"(\S.*?)\s*[)）]?\s*$",
-    re.I,
-)
-# `问题1：什么是过拟合？训练集好、测试集差。`, `Q: What is X? A: …`: a question marked by
-# its label or its answer's, and the answer after it on the same line.
-_QA_MARK = r"(?:问题|问|Q|Question)\s*+\d{0,3}\s*+[:：.、]\s*+"
-_ANSWER_MARK = r"(?:答案?|解答|A|Ans|Answer)\s*+[:：]\s*+"
-_LABELED_QA = re.compile(
-    rf"^\s*{_QA_MARK}([^\n]{{2,200}}?[?？])\s*(?:{_ANSWER_MARK})?(\S.*)$|"
-    rf"^\s*(?:{_QA_MARK})?([^\n]{{2,200}}?[?？])\s*{_ANSWER_MARK}(\S.*)$",
-    re.I,
-)
-_INLINE_QA = re.compile(r"^\s*(\*\*|__)(?!\s)([^*_\n]{2,200}?)\1\s*[:：]?\s*(\S.*)$")
-
-
-class _Starred:
-    """A bold question that carried the important star before it: group(2) keeps the star."""
-
-    def __init__(self, m: re.Match[str], star: bool) -> None:
-        self.m, self.star = m, star
-
-    def group(self, n: int) -> str:
-        return self.m.group(n) + (" ⭐" if n == 2 and self.star else "")
-
-
-class _Arrow:
-    """An arrow question as `_inline_items` reads a bold one: group(2) asks, group(3) answers."""
-
-    def __init__(self, m: re.Match[str]) -> None:
-        self.m = m
-
-    def group(self, n: int) -> str:
-        found = [g for g in self.m.groups() if g is not None]
-        return found[n - 2]
-
-
-def _bold_term(term: str, rest: str) -> bool:
-    """A named point with a sentence of explanation: not a label (`**优点**：`), not short."""
-    t = T.plain(term).strip()
-    return 3 <= len(t) <= 60 and not t.endswith((":", "：")) and len(T.plain(rest)) >= 20
-
-
-def _colon_after(text: str, m: re.Match[str]) -> bool:
-    """`**时间复杂度**：O(n)` is a label and its value, not a named point."""
-    return text[m.end(2) + len(m.group(1)) :].lstrip().startswith((":", "："))
-
-
-def _inline_items(b: Block, lines: list[str], level: int, items, found) -> list[Block]:
-    out: list[Block] = []
-    start = _first_number(items)
-    for k, (item, m) in enumerate(zip(items, found, strict=True)):
-        s, e = item.map
-        label = f"{start + k if start else item.info}. " if item.info else ""
-        out.append(Block("heading", s, s + 1, [], level + 1, label + m.group(2), origin="list"))
-        head = m.group(3).lstrip(":： \t")  # `**为什么要归一化**：` + nested lines
-        body = lines[s + 1 : e]
-        while body and not body[-1].strip():
-            body.pop()
-        indent = min((len(x) - len(x.lstrip()) for x in body if x.strip()), default=0)
-        raw = "\n".join([*([head] if head else []), *(x[indent:] for x in body)])
-        out.append(Block("paragraph", s, e, [], raw=raw))
-    return out
-
-
-_TASK_MARK = re.compile(r"^\s*\[[ xX]\]\s*")
-
-
-def _item_inline(tokens: list[Token], i: int, j: int) -> Token | None:
-    """The first inline token of the list item spanning tokens[i:j]."""
-    return next((t for t in tokens[i:j] if t.type == "inline"), None)
-
-
-def _first_line(inline: Token | None) -> str:
-    """An item's first line without its task box (`[ ]`, `[x]`)."""
-    return _TASK_MARK.sub("", inline.content.split("\n", 1)[0]) if inline else ""
-
-
-# `**为什么有效**:`, `**方法：**`: a bold label, its colon inside or right after the bold.
-_BOLD_LABEL_ITEM = re.compile(r"\s*+(\*\*|__)([^*_\n]{1,40}?)(?:[:：]\s*+\1|\1[ \t]*+[:：])")
-# `闭包是什么：🔴`: a self-check item, its state marked after a colon.
-_STATUS = re.compile(r"[:：]\s*[✅🟡🔴🟢🟠⚪⚫❌✔✗☑⬜\ufe0f]+\s*$")
-
-
-def _item_asks(text: str, members: bool = False) -> bool:
-    if _STATUS.search(text):
-        return True
-    if text.rstrip().endswith("。"):
-        return False  # `是否内联，程序员不可控。`: a sentence, whatever its first word
-    core = _unbold(text)
-    if (
-        not members
-        and core != text
-        and len(T.plain(core)) <= 80
-        and not core.rstrip().endswith((":", "："))
-    ):
-        return True  # the whole item in bold: a question's mark
-    return T.reads_as_question(T.split_label(core)[1])
-
-
-def _outline(
-    b: Block, lines: list[str], level: int, spans: list[tuple[int, int]], firsts: list[str]
-) -> list[Block] | None:
-    """An outline of topics written as a nested list (Notion and Logseq pages): every item a
-    topic's name over a list of its own, down to items that are questions with their answers
-    nested (`- Layer Norm 篇` / `  - Layer Norm 怎么算？` / `    answer`). Each topic becomes a
-    heading one level down; None when the list is anything else."""
-    out: list[Block] = []
-    base = b.tokens[0].level
-    topics = 0
-    for (i, j), first in zip(spans, firsts, strict=True):
-        inner = [t for t in b.tokens[i + 1 : j] if t.level == base + 2 and t.nesting == 1]
-        if len(inner) >= 2 and inner[0].type == "paragraph_open" and _item_asks(first):
-            out += _question_item(b.tokens[i], first, lines, level)  # a question among topics
-            continue
-        if len(inner) != 2 or inner[0].type != "paragraph_open":
-            return None
-        if inner[1].type not in _LISTS:
-            return None
-        k = b.tokens.index(inner[1], i)
-        depth, end = 0, k
-        for end in range(k, j):
-            depth += b.tokens[end].nesting
-            if depth == 0:
-                break
-        sub = Block("other", inner[1].map[0], inner[1].map[1], b.tokens[k : end + 1])
-        promoted = _promote_list(sub, lines, level + 1)
-        if promoted is None:
-            return None
-        s = b.tokens[i].map[0]
-        title = T.plain(b.tokens[i + 2].content.split("\n", 1)[0]).strip()
-        out.append(Block("heading", s, s + 1, [], level + 1, title, origin="outline"))
-        out.extend(promoted)
-        topics += 1
-    return out if topics else None
-
-
-def _item_spans(tokens: list[Token]) -> list[tuple[int, int]]:
-    """(open, close) token indexes of the top-level items of a list block."""
-    spans, start = [], None
-    base = tokens[0].level if tokens else 0
-    for k, t in enumerate(tokens):
-        if t.level == base + 1 and t.type == "list_item_open" and t.map:
-            start = k
-        elif t.level == base + 1 and t.type == "list_item_close" and start is not None:
-            spans.append((start, k))
-            start = None
-    return spans
-
-
-def _unbold(text: str) -> str:
-    m = re.fullmatch(r"\s*(\*\*|__)(.+?)\1\s*", text)
-    return m.group(2) if m else text
 
 
 def _is_comment(html: str) -> bool:

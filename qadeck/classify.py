@@ -26,7 +26,6 @@ from functools import lru_cache
 
 from . import text as T
 from .blocks import (
-    COLON,
     LINE_QUESTIONS,
     RECAP_WORDS,
     ROUND,
@@ -36,6 +35,7 @@ from .blocks import (
     has_content,
     record_of_questions,
 )
+from .lineforms import COLON
 
 _NOT_A_TOPIC = re.compile(
     r"^(参考(资料|文献|链接|阅读|文章|博客|资源)?([与和及、]?(资料|文献|链接|阅读|文章|博客|资源))?|相关(链接|资料|阅读|文章)|延伸阅读|扩展阅读|推荐阅读|"
