@@ -702,33 +702,48 @@ def _follow_up_list(
     return [*before, *asked]
 
 
-_ASKED = re.compile(r"\s*(?:追问|问题|问|Q|Follow[- ]?up)\s*[:：]\s*(\S.*)", re.I)
-_PAIR_ANSWER = r"(?:思路|答|回答|答案|参考答案|解答|A|Answer)\s*[:：]"
+# `追问：`, `Q:`, `**Interviewer:**`, `面试官：`: who asks; `思路：`, `A:`, `**Candidate (Short
+# Answer):**`, `我：`: who answers (a speaker, with what the turn is, in brackets).
+_ASKED = re.compile(
+    r"\s*(?:追问|问题|问|Q|Follow[- ]?up|面试官|考官|Interviewer)\s*[:：]\s*(\S.*)", re.I
+)
+_PAIR_ANSWER = (
+    r"(?:思路|答|回答|答案|参考答案|解答|A|Answer"
+    r"|(?:我|候选人|求职者|Candidate|Interviewee|Me)(?:\s*+[(（][^()（）\n]{1,30}[)）])?)\s*[:：]"
+)
 _ANSWERED = re.compile(r"\s*" + _PAIR_ANSWER + r"\s*(\S.*)?", re.I)
 
 
 def _labelled_pairs(b: Block, lines: list[str], level: int) -> list[Block] | None:
-    """`- *追问：* 为什么…？` then `- *思路：* …`, `- Q: …` then `- A: …`: list items in pairs,
-    each question labelled and its answer labelled in the item after it; None unless
-    every item belongs to such a pair."""
+    """`- *追问：* 为什么…？` then `- *思路：* …`, `- Q: …` then `- A: …`, an interview's turns
+    (`- **Interviewer:** …` then `- **Candidate (Short Answer):** …`, `- **Candidate (Deep
+    Dive):** …`): list items in turns, each question labelled and its answer in the labelled
+    items after it; None unless every item belongs to such a turn."""
     if not b.tokens or b.tokens[0].type not in LISTS:
         return None
-    spans = item_spans(b.tokens)
-    if len(spans) < 2 or len(spans) % 2:
+    turns: list[tuple[tuple[int, int], str, list[tuple[int, int]]]] = []
+    for i, j in item_spans(b.tokens):
+        first = T.plain(first_line(item_inline(b.tokens, i, j)))
+        where = b.tokens[i].map
+        if where is None:
+            return None
+        if asked := _ASKED.fullmatch(first):
+            turns.append(((where[0], where[1]), asked.group(1), []))
+        elif turns and _ANSWERED.fullmatch(first):
+            turns[-1][2].append((where[0], where[1]))
+        else:
+            return None
+    if not turns or not all(replies for _, _, replies in turns):
         return None
     out: list[Block] = []
-    for (i, j), (k, m) in zip(spans[::2], spans[1::2], strict=True):
-        first = T.plain(first_line(item_inline(b.tokens, i, j)))
-        asked = _ASKED.fullmatch(first)
-        answer = _ANSWERED.fullmatch(T.plain(first_line(item_inline(b.tokens, k, m))))
-        item, reply = b.tokens[i].map, b.tokens[k].map
-        if not asked or not answer or item is None or reply is None:
-            return None
-        out.append(
-            Block("heading", item[0], item[0] + 1, [], level + 1, asked.group(1), origin="prefix")
-        )
-        body = [_ANSWER_MARK_RE.sub("", lines[reply[0]], count=1), *lines[reply[0] + 1 : reply[1]]]
-        out.append(Block("paragraph", reply[0], reply[1], [], raw=dedented(body)))
+    for (start, _), question, replies in turns:
+        out.append(Block("heading", start, start + 1, [], level + 1, question, origin="prefix"))
+        (first, end), last = replies[0], replies[-1][1]
+        if len(replies) == 1:  # the one answer, without its label
+            body = [_ANSWER_MARK_RE.sub("", lines[first], count=1), *lines[first + 1 : end]]
+        else:  # the turns, each with its label (`Short Answer`, `Deep Dive`)
+            body = lines[first:last]
+        out.append(Block("paragraph", first, last, [], raw=dedented(body)))
     return out
 
 

@@ -11,8 +11,8 @@ from . import text as T
 # Possessive runs of disjoint characters, and the question taken greedily (its closing `**`
 # is stripped in code): no backtracking through runs of spaces.
 QA_PREFIX = re.compile(
-    r"^\s*+(?:\*\*|__)?+\s*+(问题\s*+\d{1,3}(?:\.\d{1,3})*+|问题|问|面试官追问|追问|题目|Q\d{0,3}|Question|Problem|"
-    r"Follow-up)\s*+(?:\*\*|__)?+\s*+(?:[:：]|\.(?=\s))\s*+"
+    r"^\s*+(?:\*\*|__)?+\s*+(问题\s*+\d{1,3}(?:\.\d{1,3})*+|问题|问|面试官追问|追问|面试官|考官|题目|Q\d{0,3}|Question|"
+    r"Problem|Interviewer|Follow-up)\s*+(?:\*\*|__)?+\s*+(?:[:：]|\.(?=\s))\s*+"
     r"(?:\*\*|__)?+\s*+(\S.*)$",
     re.I,
 )
