@@ -338,7 +338,9 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             # a set's members, or a list inside a question's answer: bold alone asks nothing
             members = bool(SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
             members = members or under_question
-            out.extend(promote_list(b, lines, max(level, top), members) or [b])
+            asked_set = not under_question and _ASKED_SET.search(T.plain(title)) is not None
+            promoted = promote_list(b, lines, max(level, top), members, asked_set=asked_set)
+            out.extend(promoted or [b])
     return out
 
 
@@ -411,6 +413,13 @@ def _callout(b: Block, lines: list[str], level: int, in_question: bool) -> tuple
     if not in_question and any(x.kind == "heading" for x in _promote_questions(list(inner), lines)):
         return "open", inner
     return "box", []
+
+
+# `# 后台面经`, `## 字节面试题`, `## Interview Questions`: a heading over what was asked.
+_ASKED_SET = re.compile(
+    r"(面经|面试题|面试问题|面试|题库|问答|interview questions?|interview|q ?& ?a|faq)[\W_\d]*+$",
+    re.I,
+)
 
 
 # `## Three Pillars of Observability`, `## Redis 的优点`: its list's bold items are the

@@ -17,11 +17,18 @@ LISTS = ("bullet_list_open", "ordered_list_open")
 
 
 def promote_list(
-    b: Block, lines: list[str], level: int, members: bool = False, answered_only: bool = False
+    b: Block,
+    lines: list[str],
+    level: int,
+    members: bool = False,
+    answered_only: bool = False,
+    asked_set: bool = False,
 ) -> list[Block] | None:
     """A list of questions → pseudo-headings; `members`: its bold items name a set's members
     (the heading or the text before it says so), so bold alone asks nothing; `answered_only`:
-    only when every item asks and carries its answer (follow-ups inside an answer)."""
+    only when every item asks and carries its answer (follow-ups inside an answer);
+    `asked_set`: the heading above names what was asked (`# 后台面经`), so a numbered list of
+    short items, most explained below them, is its questions, topic items too."""
     if b.tokens[0].type not in LISTS:
         return None
     base = b.tokens[0].level
@@ -74,6 +81,8 @@ def promote_list(
         return _inline_items(b, lines, level, items, inline_qa)
     if not members and _chapter_numbered(b, items):
         return [x for item in items for x in _topic_item(item, lines, level)]
+    if not members and asked_set and _topics_asked(b, items, firsts, answered):
+        return [x for item in items for x in _topic_item(item, lines, level)]
     # A self-check list (every item answered below it, some asking) counts as questions too.
     checklist = answered == len(items) >= 2 and asking * 3 >= len(items)
     outline = None
@@ -123,9 +132,26 @@ def _chapter_numbered(b: Block, items: list[Token]) -> bool:
     )
 
 
+_ASKED_TOPIC = 40  # characters: a topic asked about is named in a few words
+
+
+def _topics_asked(b: Block, items: list[Token], firsts: list[str], answered: int) -> bool:
+    """Under a heading that names what was asked (`# 后台面经`): `1. new和malloc的区别`,
+    `2. STL`, `3. AVL树：平衡二叉查找树`, … three or more numbered items, most explained
+    below them (or after their colon) and most named in a few words, not a sentence."""
+    named = [COLON.split(T.plain(t), maxsplit=1)[0].strip() for t in firsts]
+    short = sum(len(n) <= _ASKED_TOPIC and not n.endswith("。") for n in named)
+    return (
+        b.tokens[0].type == "ordered_list_open"
+        and len(items) >= 3
+        and answered * 2 >= len(items)
+        and short * 3 >= len(items) * 2
+    )
+
+
 def _topic_item(item: Token, lines: list[str], level: int) -> list[Block]:
-    """A chapter-numbered item: its first line names the topic (up to a colon), the rest of
-    the item explains it."""
+    """A chapter-numbered item (or a topic asked about): its first line names the topic (up to
+    a colon), the rest of the item explains it."""
     s, e = item.map
     body = lines[s:e]
     first = body[0].lstrip()[len(item.info) + 1 :].strip()
