@@ -49,7 +49,8 @@ _NOT_A_TOPIC = re.compile(
     r"references?|sources?|connections|further reading|reading list|see also|links|useful links|"
     r"resources|"
     r"books|credits|acknowledge?ments|contents|table of contents|toc|license|contributing|"
-    r"contributors|changelog|star history|sponsors?|about( me| the author)?|contact)\s*[:：]?$",
+    r"contributors|changelog|star history|sponsors?|about( me| the author)?|"
+    r"contact( me| us)?)\s*[:：]?$",
     re.I,
 )
 # `# Table of Contents`, `## 目录`: a contents list; a heading over the whole file when

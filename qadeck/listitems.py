@@ -83,8 +83,11 @@ def promote_list(
         return [x for item in items for x in _topic_item(item, lines, level)]
     if not members and asked_set and _topics_asked(b, items, firsts, answered):
         return [x for item in items for x in _topic_item(item, lines, level)]
-    # A self-check list (every item answered below it, some asking) counts as questions too.
-    checklist = answered == len(items) >= 2 and asking * 3 >= len(items)
+    # A self-check list (every item answered below it, some asking) counts as questions too,
+    # unless its first item labels what follows it (`- 四种隔离级别：`): an answer's points
+    # (a label after a question, `* 优点：`, is a part of that question's answer).
+    labelled = T.plain(firsts[0]).rstrip().endswith((":", "：")) and not item_asks(firsts[0])
+    checklist = answered == len(items) >= 2 and asking * 3 >= len(items) and not labelled
     outline = None
     if 0 < len(items) != asking and not members:
         outline = _outline(b, lines, level, spans, firsts)
