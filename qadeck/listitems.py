@@ -215,9 +215,12 @@ def question_item(
     pointer = _POINTER_AFTER.search(core)
     if pointer and pointer.start():
         core = core[: pointer.start()]
+    body = lines[s + 1 : e]
+    said = _answered_after_colon(core) if not any(ln.strip() for ln in body) else None
+    if said is not None:  # `* udp如何实现可靠传输：应用层加 seq/ack…`: asked, then answered
+        core, body = said[0], [said[1]]
     question = core.rstrip(":： ") + (" ⭐" if important else "")
     out = [Block("heading", s, s + 1, [], level + 1, label + question, origin="list")]
-    body = lines[s + 1 : e]
     if pointer and pointer.start():  # the link to the answer is part of the answer
         indent = next((ln[: len(ln) - len(ln.lstrip())] for ln in body if ln.strip()), "")
         body = [indent + pointer.group().strip(), "", *body]
@@ -225,6 +228,24 @@ def question_item(
     if raw:
         out.append(Block("paragraph", s + 1, e, [], raw=raw))
     return out
+
+
+def _answered_after_colon(text: str) -> tuple[str, str] | None:
+    """(question, answer) of an item that asks up to its first colon and answers after it,
+    on its one line; None when the part before the colon asks nothing, asks with a mark
+    (`…？我：…` is a dialogue), holds a link, or is a short label (`为什么：…`, `区别：…` lean
+    on the text around them)."""
+    if "](" in text or "://" in text:
+        return None
+    m = COLON.search(text)
+    if m is None:
+        return None
+    head, rest = T.plain(text[: m.start()]).strip(), text[m.end() :].strip()
+    if not rest or len(head) < 6 or "?" in head or "？" in head:
+        return None
+    if not T.reads_as_question(head) or T.elliptical(head):
+        return None
+    return head, rest
 
 
 def dedented(body: list[str]) -> str:
@@ -341,6 +362,8 @@ _STATUS = re.compile(r"[:：]\s*[✅🟡🔴🟢🟠⚪⚫❌✔✗☑⬜\ufe0f]
 def item_asks(text: str, members: bool = False) -> bool:
     if _STATUS.search(text):
         return True
+    if _answered_after_colon(text):
+        return True  # `udp如何实现可靠传输：应用层加 seq/ack。`: asked, then answered
     if text.rstrip().endswith("。"):
         return False  # `是否内联，程序员不可控。`: a sentence, whatever its first word
     core = unbold(text)

@@ -219,7 +219,10 @@ GLOSSARY_TITLE = re.compile(
 
 
 # `手写 softmax`, `推导交叉熵的梯度`, `给定数组…`: a task set as a question.
-_TASK_WORDS = ("手写", "手推", "推导", "证明", "给定", "编写", "写出", "请写", "请实现", "请解释")
+_TASK_WORDS = (
+    "手写", "手推", "手撕", "推导", "证明", "给定", "编写", "写出", "请写", "请实现", "请解释",
+    "设计一个", "设计一下",  # `设计一个短链接系统`: a design task
+)  # fmt: skip
 
 
 # `推导过程`, `证明思路`: a part of an answer, named.
