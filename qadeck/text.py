@@ -107,9 +107,13 @@ def _unwrap_bold(text: str) -> str:
         inner = m.group(2)
 
 
+# `[24. 反转链表](https://…)`: a link's words (not an image's), for what a heading says.
+_LINKED = re.compile(r"(?<!!)\[([^\[\]\n]++)\]\([^()\s]*+\)")
+
+
 def plain(text: str) -> str:
     """Inline Markdown reduced to its words, for comparisons."""
-    return _STYLE_TAGS.sub("", _STRIP_MD.sub("", text)).strip()
+    return _STYLE_TAGS.sub("", _STRIP_MD.sub("", _LINKED.sub(r"\1", text))).strip()
 
 
 # `Q. Prompt Tuning 和 LoRA，结合场景谈优劣`: marked as a question, whatever its words.
