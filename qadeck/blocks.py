@@ -1146,8 +1146,9 @@ def _task_runs(blocks: list[Block]) -> set[int]:
                 found.update(run)
             found.update(_numbered_run(lines))
             run, lines = [], []
-        elif b.kind == "paragraph" and _task_text(b.text.split("\n", 1)[0]):
-            run.append(id(b))
+        elif b.kind == "paragraph" and _task_text(first := b.text.split("\n", 1)[0]):
+            if not _labels_a_member(first):
+                run.append(id(b))
         elif b.kind == "paragraph" and b.raw is None and "\n" not in b.text:
             label = T.split_label(b.text)[0]
             if label.isdigit():
@@ -1155,6 +1156,14 @@ def _task_runs(blocks: list[Block]) -> set[int]:
                 code = bool(after and after.tokens and after.tokens[0].type == "fence")
                 lines.append((id(b), int(label), code))
     return found
+
+
+def _labels_a_member(line: str) -> bool:
+    """`**1. vector：**底层使用数组…`: a numbered name with its colon in bold, explained after
+    it on its line: a member of the set the heading names (`## STL中各个容器的底层结构`),
+    part of its answer, not a task."""
+    m = _NAMED_TASK.match(line)
+    return bool(m and (m.group(3).rstrip().endswith((":", "：")) or m.group(4) in (":", "：")))
 
 
 def _numbered_run(lines: list[tuple[int, int, bool]]) -> set[int]:
@@ -1185,7 +1194,11 @@ def _promote_paragraph(
     if question:
         label = m.group(1) if m.group(1)[:1] in "Qq" and len(m.group(1)) > 1 else ""
         text = f"{label}: {question}" if label else question
-    elif (t := _task_text(first)) and (task or T.reads_as_question(t[1])):
+    elif (
+        (t := _task_text(first))
+        and (task or T.reads_as_question(t[1]))
+        and not (_labels_a_member(first))
+    ):
         text, origin = f"{t[0]}. {t[1]}", "task"
     elif task:
         text, origin = first.strip(), "task"
