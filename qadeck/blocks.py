@@ -13,6 +13,7 @@ from collections.abc import Callable
 from markdown_it.token import Token
 
 from . import text as T
+from .answerkey import join_answer_key
 from .details import split_at_details, unwrap_details
 from .dialect import callout_parts
 from .errors import Diagnostics
@@ -92,7 +93,9 @@ def _swallows_a_question(line: str) -> bool:
 
 def to_blocks(tokens: list[Token], lines: list[str]) -> list[Block]:
     """Group level-0 tokens into blocks with their line ranges."""
-    return _promote_questions(_drop_toc(_group(tokens, lines), lines), lines)
+    return join_answer_key(
+        _promote_questions(_drop_toc(_group(tokens, lines), lines), lines), lines
+    )
 
 
 def _group(tokens: list[Token], lines: list[str]) -> list[Block]:

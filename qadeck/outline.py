@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import text as T
+from .answerkey import MOVED
 from .blocks import Block, Node, has_content
 from .cardkeys import CardKeys
 from .classify import Classifier, Verdict, is_contents, is_question, q_numbered, title_of
@@ -533,7 +534,9 @@ class OutlineBuilder:
                 "has only a placeholder or links for an answer",
                 "a placeholder answer (TODO, links only)",
             )
-        end = max((b.end for b in body), default=node.block.end)
+        # where the answer ends in the source (a translation goes after it); an answer from
+        # the answer key at the end of the file is not where this one ends
+        end = max((b.end for b in body if b.origin != MOVED), default=node.block.end)
         tags = ["::".join(T.tag_part(p) for p in (self.name, *chain))]
         tags += [T.tag_part(t) for t in self.options.get("tags", []) if isinstance(t, str)]
         if important:

@@ -241,3 +241,29 @@ def test_english_cards_from_front_matter(tmp_path):
     db.close()
     assert len(fields) == 3 and "qadeck English practice" in models
     assert sum(f.startswith("What is overfitting?") for f in fields) == 1
+
+
+def test_a_quiz_with_an_answer_key_takes_translations_beside_its_questions(tmp_path):
+    """Answers joined from an answer key at the end do not move where a card ends: the
+    imported `::: en` blocks go under their questions, and the key still joins after it."""
+    src = tmp_path / "quiz.md"
+    src.write_text(
+        "# 测验\n\n**Q1. 推理时 Dropout 怎么做：**\n\nA) 照常丢弃  \nB) 全部保留并缩放\n\n"
+        "**Q2. L1 正则倾向于得到：**\n\nA) 稀疏权重  \nB) 更大的权重\n\n"
+        "## 答案\n\n**Q1. 答案：B**\n保留所有单元。\n\n**Q2. 答案：A**\nL1 让权重变成零。\n",
+        encoding="utf-8",
+    )
+    po_path = tmp_path / "todo.po"
+    run("translate", "export", str(src), "--format", "po", "-o", str(po_path))
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        entry.msgstr = "EN " + entry.msgid
+    po.save(str(po_path))
+    run("translate", "import", str(po_path))
+    text = src.read_text(encoding="utf-8")
+    assert text.index("::: en") < text.index("## 答案")  # beside the questions, not in the key
+    cards = [c for s in parse_file(src).sections for c in s.cards]
+    assert [c.answer.count("保留所有单元") for c in cards] == [1, 0]
+    assert "L1 让权重变成零" in cards[1].answer
+    assert all("en" in c.translations for c in cards)
+    run("check", "--strict", str(src))
