@@ -141,6 +141,10 @@ SNIPPETS = [
     "## 单例模式\n\n### 什么是单例？\n一个实例。\n\n### 类图\n又一张图。\n",
     "## 4. 为什么要用残差？\n\n### 梯度\n梯度直达。\n",
     "## 5. 位置编码怎么做？\n\n正弦函数。\n",
+    # a quiz and its answer key in another section: the answers join questions across them
+    "## 测验\n\n**Q1. 推理时 Dropout 怎么做：**\n\nA) 丢弃  \nB) 缩放\n\n"
+    "**Q2. L1 倾向于：**\n\nA) 稀疏  \nB) 稠密\n",
+    "## 答案\n\n**Q1. 答案：B**\n全部保留。\n\n**Q2. 答案：A**\n权重为零。\n",
 ]
 SECTION_EDITS = st.tuples(
     st.sampled_from(["line", "insert", "delete", "add", "remove", "swap", "heading"]),
