@@ -17,7 +17,7 @@ from .listitems import item_spans
 from .nodes import Block
 
 _KEY_TITLE = re.compile(
-    r"(answer key|answers|answer sheet|answer keys|key|答案|参考答案|答案解析|答案与解析|"
+    r"(answer key|answer keys|answers|answer sheet|答案|参考答案|答案解析|答案与解析|"
     r"答案及解析|参考答案与解析)\s*+[:：]?",
     re.I,
 )
