@@ -30,31 +30,39 @@ _MIN_ENTRIES = 2  # one numbered paragraph under `## 答案` is an answer, not a
 
 
 def join_answer_key(blocks: list[Block], lines: list[str]) -> list[Block]:
-    """`blocks` with each answer of an answer key moved to its question; unchanged unless
-    every entry of the key has one question of its number before the key."""
-    for k, b in enumerate(blocks):
-        if b.kind != "heading" or b.origin != "heading":
+    """`blocks` with each answer of an answer key moved to its question: the question of its
+    number between the key and the key before it (a chapter's quiz, then its key). A key is
+    left as written unless every entry has one such question."""
+    out, k = blocks, 0
+    asked: dict[int, int | None] = {}  # question number → block index (None: two share it)
+    while k < len(out):
+        b = out[k]
+        if b.kind != "heading":
+            k += 1
             continue
-        if not _KEY_TITLE.fullmatch(T.plain(b.text).strip()):
+        if b.origin != "heading" or not _KEY_TITLE.fullmatch(T.plain(b.text).strip()):
+            if n := _number(b):
+                asked[n] = None if n in asked else k
+            k += 1
             continue
-        end = next((j for j in range(k + 1, len(blocks)) if _closes(blocks[j], b)), len(blocks))
-        entries = _entries(blocks[k + 1 : end], lines)
-        if entries is None:
+        end = next((j for j in range(k + 1, len(out)) if _closes(out[j], b)), len(out))
+        entries = _entries(out[k + 1 : end], lines)
+        if entries is None or not all(asked.get(n) is not None for n, _ in entries):
+            k = end
             continue
-        targets = _questions(blocks[:k])
-        if not all(targets.get(n) is not None for n, _ in entries):
-            continue
-        out = blocks[:k] + blocks[end:]
+        out = out[:k] + out[end:]
         # from the last question up, so the places found before stay where they were
-        for n, answer in sorted(entries, key=lambda e: targets[e[0]], reverse=True):
-            at = targets[n] + 1
+        for n, answer in sorted(entries, key=lambda e: asked[e[0]] or 0, reverse=True):
+            q = asked[n] or 0
+            at = q + 1
             while at < len(out) and out[at].kind != "heading":
                 at += 1
-            while at > targets[n] + 1 and out[at - 1].kind == "hr":
+            while at > q + 1 and out[at - 1].kind == "hr":
                 at -= 1  # before the rule that closes the question (after it: a note)
             out.insert(at, answer)
-        return out
-    return blocks
+        k += len(entries)  # the key's place, moved down by the answers put in before it
+        asked = {}
+    return out
 
 
 def _closes(b: Block, key: Block) -> bool:
@@ -97,14 +105,7 @@ def _entries(region: list[Block], lines: list[str]) -> list[tuple[int, Block]] |
     return out
 
 
-def _questions(blocks: list[Block]) -> dict[int, int | None]:
-    """Block index of the question heading numbered n (None when two share the number)."""
-    out: dict[int, int | None] = {}
-    for i, b in enumerate(blocks):
-        if b.kind != "heading":
-            continue
-        digits = re.sub(r"\D", "", T.split_label(b.text.strip())[0])
-        if digits:
-            n = int(digits)
-            out[n] = None if n in out else i
-    return out
+def _number(b: Block) -> int:
+    """The number a heading's label gives it (`Q3:`, `3.`, `问题3：`), or 0."""
+    digits = re.sub(r"\D", "", T.split_label(b.text.strip())[0])
+    return int(digits) if digits else 0
