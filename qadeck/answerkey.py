@@ -4,7 +4,7 @@
 Quizzes written as questions with their options (`**Q1. …:**` + `A) …` `B) …`), the
 answers kept apart at the end, are common in generated prep sets and in 笔试 notes; a card
 with only the options would teach nothing. Each answer moves into its question's answer
-(after what the question holds), and the key's heading, emptied, goes; the blocks keep
+(after what the question holds), and the key's heading stays, empty; the blocks keep
 their lines, so the source of an answer and the section cache see where they came from.
 """
 
@@ -26,6 +26,7 @@ _ENTRY = re.compile(
     r"^(\s*+(?:\*\*|__)?+)\s*+(?:Q|Question|问题|第)?\s*+(\d{1,3})\s*+题?\s*+[.:：、)）]\s*+"
 )
 MOVED = "answer-key"  # the origin of an answer moved here: not where its question ends
+KEY = "answer-key-heading"  # the origin of a key's heading once its answers are joined
 _MIN_ENTRIES = 2  # one numbered paragraph under `## 答案` is an answer, not a key
 
 
@@ -50,7 +51,8 @@ def join_answer_key(blocks: list[Block], lines: list[str]) -> list[Block]:
         if entries is None or not all(asked.get(n) is not None for n, _ in entries):
             k = end
             continue
-        out = out[:k] + out[end:]
+        b.origin = KEY  # the key's heading stays, empty, for `check --decisions` to name
+        out = out[: k + 1] + out[end:]
         # from the last question up, so the places found before stay where they were
         for n, answer in sorted(entries, key=lambda e: asked[e[0]] or 0, reverse=True):
             q = asked[n] or 0
@@ -60,7 +62,7 @@ def join_answer_key(blocks: list[Block], lines: list[str]) -> list[Block]:
             while at > q + 1 and out[at - 1].kind == "hr":
                 at -= 1  # before the rule that closes the question (after it: a note)
             out.insert(at, answer)
-        k += len(entries)  # the key's place, moved down by the answers put in before it
+        k += len(entries) + 1  # past the key, moved down by the answers put in before it
         asked = {}
     return out
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import text as T
+from .answerkey import KEY
 from .blocks import (
     LINE_QUESTIONS,
     RECAP_WORDS,
@@ -867,6 +868,12 @@ def _unanswered_questions(blocks: list[Block]) -> bool:
 
 
 RULES: tuple[Rule, ...] = (
+    Rule(
+        "answer-key",
+        "note",
+        "an answer key: each of its answers joined the question with its number",
+        lambda c, n, p: n.block is not None and n.block.origin == KEY,
+    ),
     Rule(
         "empty-heading",
         "note",

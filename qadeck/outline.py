@@ -243,10 +243,15 @@ class OutlineBuilder:
         return head.level == 1 or not self.rules.own_answer(head, self.langs.of_heading(head)[1])
 
     def aside(self, node: Node) -> bool:
-        """A top-level `# References`, `# TODO` or empty heading beside the title does not
-        make the title one of several top headings."""
+        """A top-level `# References`, `# TODO`, answer key or empty heading beside the title
+        does not make the title one of several top headings."""
         assert self.rules is not None
-        return self.rules.verdict(node).rule in ("references", "todo", "empty-heading")
+        return self.rules.verdict(node).rule in (
+            "references",
+            "todo",
+            "empty-heading",
+            "answer-key",
+        )
 
     def one_question(self, top: list[Node], title: str) -> bool:
         """The one-question file: its top headings are (mostly) parts of one answer, none a

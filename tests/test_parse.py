@@ -323,3 +323,18 @@ def test_text_that_no_output_shows_is_reported():
     assert not any(
         "in no output" in w.message for w in parse_text(src.split("# 参考")[0], "b.md").warnings
     )
+
+
+def test_check_decisions_names_a_joined_answer_key(tmp_path):
+    """The key's heading stays in `check --decisions`, saying where its answers went."""
+    src = write(
+        tmp_path,
+        "# Quiz\n\n**Q1. Dropout at inference:**\n\nA) drops  \nB) scales\n\n"
+        "**Q2. L1 gives:**\n\nA) sparse  \nB) dense\n\n"
+        "## Answer Key\n\n**Q1. Answer: B**\nScaled.\n\n**Q2. Answer: A**\nZeros.\n",
+    )
+    result = CliRunner().invoke(cli, ["check", "--decisions", str(src)])
+    assert result.exit_code == 0, result.output
+    key = [ln for ln in result.output.splitlines() if "Answer Key" in ln]
+    assert len(key) == 1 and "note" in key[0] and "[answer-key]" in key[0], result.output
+    assert "Scaled." in parse_text(src.read_text(), str(src)).sections[0].cards[0].answer
