@@ -48,14 +48,14 @@ def join_answer_key(blocks: list[Block], lines: list[str]) -> list[Block]:
             continue
         end = next((j for j in range(k + 1, len(out)) if _closes(out[j], b)), len(out))
         entries = _entries(out[k + 1 : end], lines)
-        if entries is None or not all(asked.get(n) is not None for n, _ in entries):
+        placed = [(q, answer) for n, answer in entries or () if (q := asked.get(n)) is not None]
+        if not entries or len(placed) != len(entries):
             k = end
             continue
         b.origin = KEY  # the key's heading stays, empty, for `check --decisions` to name
         out = out[: k + 1] + out[end:]
         # from the last question up, so the places found before stay where they were
-        for n, answer in sorted(entries, key=lambda e: asked[e[0]] or 0, reverse=True):
-            q = asked[n] or 0
+        for q, answer in sorted(placed, key=lambda p: p[0], reverse=True):
             at = q + 1
             while at < len(out) and out[at].kind != "heading":
                 at += 1
