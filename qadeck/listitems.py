@@ -6,6 +6,7 @@ decides where a list stands."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from markdown_it.token import Token
 
@@ -207,6 +208,8 @@ def question_item(
     """A list item that asks: a heading one level down, its nested text the answer;
     `number` the one the reader sees (the item's own, if not given)."""
     s, e = item.map
+    first, body = _unwrapped(first, lines[s + 1 : e])
+    head_end = e - len(body)  # the line after the question, however many lines it took
     first = _without_self_note(first)
     if m := QA_PREFIX.match(first):  # `1. **Q**: …？`: the item's number labels it
         first = strip_closing_bold(m.group(2))
@@ -215,19 +218,48 @@ def question_item(
     pointer = _POINTER_AFTER.search(core)
     if pointer and pointer.start():
         core = core[: pointer.start()]
-    body = lines[s + 1 : e]
     said = _answered_after_colon(core) if not any(ln.strip() for ln in body) else None
     if said is not None:  # `* udp如何实现可靠传输：应用层加 seq/ack…`: asked, then answered
         core, body = said[0], [said[1]]
     question = core.rstrip(":： ") + (" ⭐" if important else "")
-    out = [Block("heading", s, s + 1, [], level + 1, label + question, origin="list")]
+    out = [Block("heading", s, head_end, [], level + 1, label + question, origin="list")]
     if pointer and pointer.start():  # the link to the answer is part of the answer
         indent = next((ln[: len(ln) - len(ln.lstrip())] for ln in body if ln.strip()), "")
         body = [indent + pointer.group().strip(), "", *body]
     raw = dedented(body)
     if raw:
-        out.append(Block("paragraph", s + 1, e, [], raw=raw))
+        out.append(Block("paragraph", head_end, e, [], raw=raw))
     return out
+
+
+# A line an editor wrapped (`fill-paragraph`, `gq`): long, and it stops mid-sentence.
+_WRAP_WIDTH = 60  # columns, a CJK character two
+_MID_SENTENCE = re.compile(r"[^。？?！!：:；;.)）\]】」”\"'`*_$|]$")
+_NOT_CONTINUED = re.compile(r"\s*+(?:[-*+>#|]|\d{1,9}[.)]|```|~~~|\$\$)")
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _unwrapped(first: str, body: list[str]) -> tuple[str, list[str]]:
+    """A question hard-wrapped over two or three lines (`1. 为什么交叉熵损失…，而使` /
+    `   用均方误差损失则会…？`), its answer nested after a blank line: the question whole,
+    and the body after it. Without an answer after it, the lines stay as they are (a
+    question and its one-line answer are written that way too)."""
+    n = next((k for k, ln in enumerate(body) if not ln.strip()), len(body))
+    if not 1 <= n <= 2 or not any(ln.strip() for ln in body[n:]):
+        return first, body
+    head = [first.rstrip(), *(ln.strip() for ln in body[:n])]
+    if any(_NOT_CONTINUED.match(ln) for ln in head[1:]):
+        return first, body
+    if not all(_columns(ln) >= _WRAP_WIDTH and _MID_SENTENCE.search(ln) for ln in head[:-1]):
+        return first, body
+    joined = head[0]
+    for ln in head[1:]:
+        cjk = _columns(joined[-1]) == 2 or _columns(ln[0]) == 2
+        joined += ("" if cjk else " ") + ln
+    return joined, body[n:]
 
 
 def _answered_after_colon(text: str) -> tuple[str, str] | None:

@@ -43,6 +43,25 @@ _QUESTION_WORDS = (
     "聊一聊", "区别", "异同", "作用", "解释",
     "对比", "比较", "原理", "吗", "呢", "哪里", "哪儿", "多少", "几种", "何时",
 )  # fmt: skip
+# `权重衰减与 Hessian 特征值的关系`, `高斯分布广泛应用的缘由`: a noun phrase that names what
+# is asked about the things before it (alone, `关系` or `原因` is a part of an answer).
+_ASKED_ABOUT = (
+    "的关系", "之间的关系", "的联系", "的原因", "的缘由", "的意义", "的利弊", "的影响",
+    "优缺点", "的优劣", "的差异", "的做法", "的特点", "应用场景", "解决办法", "解决方法",
+    "的定义", "的好处", "的不同",
+)  # fmt: skip
+
+
+def _names_what_is_asked(t: str, written: str) -> bool:
+    """`t` ends with an `_ASKED_ABOUT` phrase after a few words of its own; as `written`,
+    not a label (`…的原因：`) nor a sentence (`…之间的联系。`)."""
+    return (
+        t.endswith(_ASKED_ABOUT)
+        and 6 < len(t) <= 80
+        and not written.endswith((":", "：", "。", "."))
+    )
+
+
 _EN_QUESTION = re.compile(
     r"^(what|how|why|when|where|which|who|whose|is|are|can|could|does|do|did|should|"
     r"explain|describe|compare|name|list|define|give)\b"
@@ -200,6 +219,8 @@ def reads_as_question(text: str) -> bool:
     if any(t.endswith(w) or (t.startswith(w) and _asks_after(t[len(w) :]))
            for w in _QUESTION_WORDS):  # fmt: skip
         return True  # `介绍：b = a。…` is a label and its text
+    if _names_what_is_asked(t, plain(text).rstrip()):
+        return True
     if any(
         t.startswith(w) and _asks_after(t[len(w) :]) and not _TASK_NOUN.match(t[len(w) :])
         for w in _TASK_WORDS
