@@ -191,6 +191,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     stages: dict[int, str] = {}  # by level: the question whose stages its siblings may be
     asking: dict[int, bool] = {}  # by level: whether the heading open at that level asks
     under_question = False
+    recaps_open: dict[int, bool] = {}  # by level: whether the heading open there is a recap
     round_ = False  # the heading above is an interview's round (`### 二面`)
     line_q: int | None = None  # the level of the bold question lines that hold the headings
     line_no = 0  # the number of the last of them
@@ -210,6 +211,8 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             asking = {k: v for k, v in asking.items() if k < b.level}
             under_question = any(asking.values())  # a heading above it asks
             asking[b.level] = asked
+            recaps_open = {k: v for k, v in recaps_open.items() if k < b.level}
+            recaps_open[b.level] = recap_title(T.plain(title))
             round_ = not asked and ROUND.search(T.plain(title)) is not None
             if line_q is not None and b.level <= line_q:
                 line_q = None  # a heading beside the line questions ends their run
@@ -340,7 +343,8 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         else:
             # a set's members, or a list inside a question's answer: bold alone asks nothing
             members = bool(SET_TITLE.search(title)) or _introduces(out[-1] if out else None)
-            members = members or under_question
+            # in a cheat sheet (`### The Evolution` under `## Quick Revision`) too
+            members = members or under_question or any(recaps_open.values())
             asked_set = not under_question and _ASKED_SET.search(T.plain(title)) is not None
             promoted = promote_list(b, lines, max(level, top), members, asked_set=asked_set)
             out.extend(promoted or [b])
@@ -350,8 +354,27 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
 # `## 最后一页速记`, `## Cheat sheet`: a recap of what was asked before (the classifier
 # keeps such a heading as a note); its table of questions and keywords says again what the
 # cards say, and so does a summary's.
-RECAP_WORDS = r"速记|速查|速背|速览|一页纸|最后一页|cheat ?sheet|recap|quick reference|at a glance"
+RECAP_WORDS = (
+    r"速记|速查|速背|速览|一页纸|最后一页|cheat ?sheet|recap|quick reference|at a glance|"
+    r"quick revision|revision sheet|one-page"
+)
 _RECAP = re.compile(rf"({RECAP_WORDS}|复习|回顾|汇总|小结|总结|summary)", re.I)
+# `## Summary`, `## 📚 Key Takeaways`, `### 30-Second Summary`, `## Comparison Tables`: a
+# study aid that says again what the page explains (under a question, a part of its answer).
+SUMMARY = re.compile(
+    r"^(?:(?:\d+[- ](?:second|minute)|one[- ]minute|quick|final|overall)\s+)?"
+    r"(?:summary|summary table|key takeaways?|takeaways?|quick revision|revision sheet|"
+    r"must[- ]remember|comparison tables?)\s*+[:：]?$",
+    re.I,
+)
+_RECAP_TITLE = re.compile(RECAP_WORDS, re.I)
+
+
+def recap_title(title: str) -> bool:
+    """`title` (plain) names a cheat sheet or a summary of the page."""
+    return _RECAP_TITLE.search(title) is not None or SUMMARY.match(title) is not None
+
+
 # A table of questions: `| 问 | 答 |`, `| Question | Answer |`, or a first column that asks.
 _QUESTION_COLUMN = re.compile(r"(问|问题|题目|提问|追问|面试题|question|questions|q)", re.I)
 _KEYWORDS = re.compile(r"(关键词|关键字|要点|记忆点|keywords?|key ?words?|key points?)", re.I)

@@ -31,9 +31,11 @@ from .blocks import (
     RECAP_WORDS,
     ROUND,
     SET_TITLE,
+    SUMMARY,
     Block,
     Node,
     has_content,
+    recap_title,
     record_of_questions,
 )
 from .lineforms import COLON
@@ -464,6 +466,19 @@ class Classifier:
         return not self.own_question(node, strict) and (
             has_content(node.body) or any(self.remains(k, strict) for k in node.children)
         )
+
+    def in_recap(self, node: Node) -> bool:
+        """Below a heading that names a recap or a summary (read from the titles, so that no
+        verdict waits on another)."""
+        p = self.parents.get(id(node))
+        while p is not None and p.block is not None:
+            up = self.parents.get(id(p))
+            title = _bare_title(p)
+            named = up is not None and up.block is None and len(up.children) == 1
+            if not named and (_RECAP.search(title) or recap_title(title)):
+                return True  # (a page named `速记` may still explain its topics)
+            p = up
+        return False
 
     def holds_cards(self, node: Node) -> bool:
         """A card or a category below it (parts, notes and skipped headings are neither)."""
@@ -939,6 +954,20 @@ RULES: tuple[Rule, ...] = (
                 or c.facets(p)
             )
         ),
+    ),
+    Rule(
+        "summary",
+        "note",
+        "a summary or a study aid of the page (Summary, Key Takeaways, Comparison Tables),"
+        " not under a question: kept as a section note",
+        lambda c, n, p: bool(SUMMARY.match(_bare_title(n))) and not c.question_below(n),
+    ),
+    Rule(
+        "in-recap",
+        "note",
+        "a part of the recap above it (`## Quick Reference` › `### All Formulas`): kept as a"
+        " section note",
+        lambda c, n, p: not is_question(n) and not c.question_below(n) and c.in_recap(n),
     ),
     Rule(
         "aside-heading",
