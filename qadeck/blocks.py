@@ -181,6 +181,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     number: int | None = None  # the number of the question heading being answered
     tasks = _task_runs(blocks)
     topics = _topic_runs(blocks)
+    bold_topics = _bold_topic_lines(blocks)
     items = _item_runs(blocks)
     numbered = _numbered_paragraphs(blocks)
     recaps = _recap_lines(blocks)
@@ -305,7 +306,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             # `**2.…？**` after `## 1. **核心思想**` inside the answer to `**1.…？**`: the
             # next question, beside the first, not under the headings of its answer
             at = line_q - 1 if line_q is not None and level >= line_q else level
-            promoted = _promote_paragraph(b, at, id(b) in tasks, follows)
+            promoted = _promote_paragraph(b, at, id(b) in tasks, follows, id(b) in bold_topics)
             if promoted == [b] and plain:
                 promoted = [_plain_heading(b, at)]
             if promoted[0].kind == "heading" and promoted[0].origin == "bold":
@@ -849,6 +850,53 @@ def _topic_runs(blocks: list[Block]) -> set[int]:
     return runs.done()
 
 
+_BOLD_TOPIC_MAX = 60  # characters: a topic is named, not said in a sentence
+
+
+def _bold_topic_lines(blocks: list[Block]) -> set[int]:
+    """Bold lines that name a topic among bold questions, under a heading that asks nothing
+    (`**What is a labeled training set?**` + points, …, `**Principal Component Analysis**` +
+    points): three or more bold lines, most of them asking; a topic explained by what follows
+    it is asked about too. A label (`**区别**：`) or a line with nothing of its own after it
+    (`**Dimensionality Reduction Techniques**` over the next bold line) is not."""
+    found: set[int] = set()
+    run: list[tuple[int, bool, bool]] = []  # (id, asks, explained)
+    asked_above = False
+    for k, b in enumerate([*blocks, None]):
+        if b is None or b.kind == "heading":
+            if len(run) >= 3 and 2 * sum(r[1] for r in run) >= len(run) and not asked_above:
+                found.update(r[0] for r in run if not r[1] and r[2])
+            run = []
+            asked_above = b is not None and T.reads_as_question(unbold(b.text.strip()))
+            continue
+        bold = _bold_line_of(b)
+        if bold is None:
+            continue
+        after = blocks[k + 1] if k + 1 < len(blocks) else None
+        rest = b.text.strip().split("\n")[_wrapped_bold(b.text) :]
+        explained = bool(rest and not _BOLD_LINE.match(rest[0])) or bool(
+            not rest
+            and after is not None
+            and after.kind not in ("heading", "hr")
+            and _bold_line_of(after) is None
+            and has_content([after])
+        )
+        named = len(T.plain(bold.group(2))) <= _BOLD_TOPIC_MAX
+        run.append((id(b), bold_question(bold.group(2)), explained and named))
+    return found
+
+
+def _bold_line_of(b: Block) -> re.Match[str] | None:
+    """The bold line opening paragraph `b` (not a label, not numbered), or None."""
+    if b.kind != "paragraph":
+        return None
+    first = _opening(b.text, _wrapped_bold(b.text))
+    bold = _BOLD_LINE.match(T.undecorate(first)[0])
+    if bold is None or _is_bold_label(bold) or _BOLD_TOPIC.match(first) or QA_PREFIX.match(first):
+        return None
+    return bold
+
+
 def _is_quote(b: Block | None) -> bool:
     return b is not None and bool(b.tokens) and b.tokens[0].type == "blockquote_open"
 
@@ -1205,8 +1253,10 @@ def _numbered_run(lines: list[tuple[int, int, bool]]) -> set[int]:
 
 
 def _promote_paragraph(
-    b: Block, level: int, task: bool = False, follows: bool = False
+    b: Block, level: int, task: bool = False, follows: bool = False, topic: bool = False
 ) -> list[Block]:
+    """`b` as a question heading and its answer, or [b]; `topic`: a bold line that names a
+    topic among bold questions is promoted too."""
     first = b.text.split("\n", 1)[0]
     m = QA_PREFIX.match(first)
     question = strip_closing_bold(m.group(2)) if m else ""
@@ -1242,15 +1292,43 @@ def _promote_paragraph(
         rest = "\n".join([m.group(3), *b.text.split("\n")[1:]])
         return [head, Block("paragraph", b.start, b.end, [], raw=rest)]
     else:
-        bold = _BOLD_LINE.match(T.undecorate(first)[0])
+        taken = _wrapped_bold(b.text)
+        bold = _BOLD_LINE.match(T.undecorate(_opening(b.text, taken))[0])
         if not bold or _is_bold_label(bold):
             return [b]
-        if not bold_question(bold.group(2)):
+        if not (topic or bold_question(bold.group(2))):
             return [b]
         text = bold.group(2).rstrip().rstrip(":：").rstrip()  # `**X 和 Y 的区别：**`
+        if taken > 1:
+            head = Block("heading", b.start, b.start + taken, [], level + 1, text, origin=origin)
+            rest = "\n".join(b.text.split("\n")[taken:])
+            return (
+                [head, Block("paragraph", b.start + taken, b.end, [], raw=rest)] if rest else [head]
+            )
     head = Block("heading", b.start, b.start + 1, [], level + 1, text, origin=origin)
     rest = [Block("paragraph", b.start + 1, b.end, b.tokens)] if b.end > b.start + 1 else []
     return [head, *rest]
+
+
+def _opening(text: str, taken: int) -> str:
+    """The first `taken` lines of `text`, joined as they read."""
+    return T.join_lines([ln.strip() for ln in text.split("\n")[:taken]])
+
+
+def _wrapped_bold(text: str) -> int:
+    """How many lines the bold question opening `text` takes: 1, or 2–3 when an editor
+    wrapped it (`**What type of algorithm would you use to segment your customers into` /
+    `multiple groups?**`)."""
+    lines = text.split("\n", 3)
+    if not lines[0].lstrip().startswith(("**", "__")) or len(lines) < 2:
+        return 1
+    mark = lines[0].lstrip()[:2]
+    if mark in lines[0].lstrip()[2:]:
+        return 1  # the bold closes on the first line
+    for k in (1, 2):
+        if k < len(lines) and mark in lines[k]:
+            return k + 1 if lines[k].rstrip().rstrip(":：").endswith(mark) else 1
+    return 1
 
 
 # A heading that states a situation: a sentence, or a scenario's label.

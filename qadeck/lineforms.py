@@ -30,6 +30,16 @@ BIDS = re.compile(
 )
 
 
+# An English question without its mark: the question word opens it, and the order of the
+# words (`How do you`, `What is`, `When should`) asks.
+_ASKS_IN_ENGLISH = re.compile(
+    r"(?:what|how|why|when|where|which|who)\s++(?:is|are|was|were|do|does|did|can|could|"
+    r"would|should|will|to|much|many)\b",
+    re.I,
+)
+_ENDS = ("!", "！", "。", ".")
+
+
 def bold_question(text: str) -> bool:
     """A bold line asks when it reads as a question and is not an emphasised sentence (one
     that ends with `！`/`。`, or runs long without a question mark), or when it carries the
@@ -44,6 +54,8 @@ def bold_question(text: str) -> bool:
         return True
     if BIDS.match(core) and len(core) <= PLAIN_MAX:
         return True  # `**Explain the temperature parameter and how to set it.**`: a request
+    if _ASKS_IN_ENGLISH.match(core) and len(core) <= PLAIN_MAX and not core.endswith(_ENDS):
+        return True  # `**How do you know when to use classification or regression**`
     return len(core) <= 40 and not core.endswith(("!", "！", "。"))
 
 

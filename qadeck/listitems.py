@@ -6,7 +6,6 @@ decides where a list stands."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from markdown_it.token import Token
 
@@ -238,10 +237,6 @@ _MID_SENTENCE = re.compile(r"[^。？?！!：:；;.)）\]】」”\"'`*_$|]$")
 _NOT_CONTINUED = re.compile(r"\s*+(?:[-*+>#|]|\d{1,9}[.)]|```|~~~|\$\$)")
 
 
-def _columns(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _unwrapped(first: str, body: list[str]) -> tuple[str, list[str]]:
     """A question hard-wrapped over two or three lines (`1. 为什么交叉熵损失…，而使` /
     `   用均方误差损失则会…？`), its answer nested after a blank line: the question whole,
@@ -253,13 +248,9 @@ def _unwrapped(first: str, body: list[str]) -> tuple[str, list[str]]:
     head = [first.rstrip(), *(ln.strip() for ln in body[:n])]
     if any(_NOT_CONTINUED.match(ln) for ln in head[1:]):
         return first, body
-    if not all(_columns(ln) >= _WRAP_WIDTH and _MID_SENTENCE.search(ln) for ln in head[:-1]):
+    if not all(T.columns(ln) >= _WRAP_WIDTH and _MID_SENTENCE.search(ln) for ln in head[:-1]):
         return first, body
-    joined = head[0]
-    for ln in head[1:]:
-        cjk = _columns(joined[-1]) == 2 or _columns(ln[0]) == 2
-        joined += ("" if cjk else " ") + ln
-    return joined, body[n:]
+    return T.join_lines(head), body[n:]
 
 
 def _answered_after_colon(text: str) -> tuple[str, str] | None:

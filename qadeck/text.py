@@ -203,6 +203,21 @@ def elliptical(text: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
+def columns(text: str) -> int:
+    """The width of `text` on a terminal or in an editor: a CJK character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def join_lines(parts: list[str]) -> str:
+    """Lines an editor wrapped, joined as they read: a space between words, none between
+    CJK characters."""
+    joined = parts[0] if parts else ""
+    for part in parts[1:]:
+        cjk = joined and part and (columns(joined[-1]) == 2 or columns(part[0]) == 2)
+        joined += ("" if cjk else " ") + part
+    return joined
+
+
 def reads_as_question(text: str) -> bool:
     """The issue-8 rule: ends with ？/?, or starts/ends with a question word."""
     t = undecorate(plain(text))[0].rstrip(" 。.:：!！")
