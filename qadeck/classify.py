@@ -105,12 +105,20 @@ _PART = re.compile(
     r"区别|联系|区别与联系|区别和联系|异同|对比|比较|作用|解释|概念介绍|基本概念|"
     r"short answer|tl;?dr|details|deep dive|background|motivation|"
     r"intent|motivation|applicability|structure|class diagram|participants|collaborations|"
-    r"consequences|implementation|sample code|code|examples?|known uses|related patterns|"
+    r"consequences|implementation|code implementation|sample code|code|examples?|known uses|"
+    r"related patterns|"
     r"jdk|usage|use cases?|solution|solutions?|approach( \d+)?|method( \d+)?|analysis|"
     r"complexity|complexity analysis|description|problem( statement)?|answer|explanation|"
     r"notes?|summary|pros|cons|pros and cons|advantages|disadvantages|input|output|"
     r"follow[- ]?up|discussion|intuition|algorithm|definition|overview|introduction)"
     r"\s*[:：]?$",
+    re.I,
+)
+# `## 代码`, `## 7. Code Implementation`, `## 4.总结：`: the code of what the page
+# explains, or its summary.
+_PAGE_PART = re.compile(
+    r"^(代码|代码实现|参考代码|源码|完整代码|code|code implementation|implementation|"
+    r"sample code|source code|总结|小结|全文总结)\s*[:：]?$",
     re.I,
 )
 # `核心结论`, `常见误区`, `工程建议`, `一句话区分`: a part word after a qualifier, never after
@@ -467,9 +475,17 @@ class Classifier:
             has_content(node.body) or any(self.remains(k, strict) for k in node.children)
         )
 
+    def page_level(self, node: Node) -> bool:
+        """One of the page's own sections: at the top, or right under the page's title."""
+        p = self.parents.get(id(node))
+        if p is None or p.block is None:
+            return True
+        up = self.parents.get(id(p))
+        return up is not None and up.block is None and len(up.children) == 1
+
     def in_recap(self, node: Node) -> bool:
-        """Below a heading that names a recap or a summary (read from the titles, so that no
-        verdict waits on another)."""
+        """Below a heading that names a recap or a summary, or the page's code (read from the
+        titles, so that no verdict waits on another)."""
         p = self.parents.get(id(node))
         while p is not None and p.block is not None:
             up = self.parents.get(id(p))
@@ -477,6 +493,8 @@ class Classifier:
             named = up is not None and up.block is None and len(up.children) == 1
             if not named and (_RECAP.search(title) or recap_title(title)):
                 return True  # (a page named `速记` may still explain its topics)
+            if _PAGE_PART.match(title) and self.page_level(p):
+                return True  # `## Implementation` › `### PyTorch`
             p = up
         return False
 
@@ -642,6 +660,7 @@ def adopt_answer_parts(root: Node) -> None:
                 and not any(is_question(g) for g in c.children)
                 and prev.level == c.level
                 and not _chapter_numbered(c)  # `# 二、解决方案` after `# 一、现象及原因`
+                and not _numbered_next(prev, c)  # `## 7. Code` after `## 6. Overfitting`
                 and not _PART.match(_bare_title(prev))
                 and not _NOT_A_TOPIC.match(_bare_title(prev))  # a contents list answers nothing
                 and (
@@ -663,6 +682,12 @@ def adopt_answer_parts(root: Node) -> None:
             kids.append(c)
         node.children = kids
         stack.extend(kids)
+
+
+def _numbered_next(prev: Node, node: Node) -> bool:
+    """`node` is numbered right after `prev` (`## 6. …`, `## 7. …`): the author's sibling."""
+    a, b = T.split_label(title_of(prev))[0], T.split_label(title_of(node))[0]
+    return a.isdigit() and b.isdigit() and int(b) == int(a) + 1
 
 
 def _chapter_numbered(node: Node) -> bool:
@@ -933,6 +958,15 @@ RULES: tuple[Rule, ...] = (
         lambda c, n, p: is_index_head(_bare_title(n)) and not n.children and _only_lists(n.body),
     ),
     Rule(
+        "part-alone",
+        "note",
+        "the page's code or summary (代码, Code Implementation, 总结) among its sections, with"
+        " no question above it to answer: kept as a section note",
+        lambda c, n, p: (
+            c.page_level(n) and bool(_PAGE_PART.match(_bare_title(n))) and not c.question_below(n)
+        ),
+    ),
+    Rule(
         "part-heading",
         "part",
         "a generic part (描述, 思路, 代码, Intent, …): it belongs to the answer above",
@@ -965,8 +999,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "in-recap",
         "note",
-        "a part of the recap above it (`## Quick Reference` › `### All Formulas`): kept as a"
-        " section note",
+        "a part of the recap or the page's code above it (`## Quick Reference` › `### All"
+        " Formulas`): kept as a section note",
         lambda c, n, p: not is_question(n) and not c.question_below(n) and c.in_recap(n),
     ),
     Rule(
