@@ -302,7 +302,8 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         if b.kind == "paragraph":
             label = T.split_label(b.text.split("\n", 1)[0])[0]
             # `2，构造函数的初始化顺序。` after question 1 is question 2, asked or not
-            follows = (chain is not None and label == str(chain + 1)) or id(b) in numbered
+            count = label_number(label)
+            follows = (chain is not None and count == chain + 1) or id(b) in numbered
             # `**2.…？**` after `## 1. **核心思想**` inside the answer to `**1.…？**`: the
             # next question, beside the first, not under the headings of its answer
             at = line_q - 1 if line_q is not None and level >= line_q else level
@@ -313,9 +314,9 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 line_q = promoted[0].level
                 number_of = T.split_label(unbold(b.text.split("\n", 1)[0].strip()))[0]
                 line_no = int(number_of) if number_of.isdigit() else 0
-            if promoted[0].origin in ("numbered", "plain") and label.isdigit():
-                chain, named = int(label), named and follows
-            elif label.isdigit():
+            if promoted[0].origin in ("numbered", "plain") and count is not None:
+                chain, named = count, named and follows
+            elif count is not None:
                 chain, named = None, False
             out.extend(promoted)
         elif b.tokens and b.tokens[0].type == "table_open":
@@ -1308,6 +1309,16 @@ def _promote_paragraph(
     head = Block("heading", b.start, b.start + 1, [], level + 1, text, origin=origin)
     rest = [Block("paragraph", b.start + 1, b.end, b.tokens)] if b.end > b.start + 1 else []
     return [head, *rest]
+
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
+
+
+def label_number(label: str) -> int | None:
+    """The count a label says: `3` → 3, `ii` → 2 (a question book's parts); else None."""
+    if label.isdigit():
+        return int(label)
+    return _ROMAN.get(label.lower())
 
 
 def _opening(text: str, taken: int) -> str:

@@ -240,12 +240,15 @@ _NOT_CONTINUED = re.compile(r"\s*+(?:[-*+>#|]|\d{1,9}[.)]|```|~~~|\$\$)")
 def _unwrapped(first: str, body: list[str]) -> tuple[str, list[str]]:
     """A question hard-wrapped over two or three lines (`1. 为什么交叉熵损失…，而使` /
     `   用均方误差损失则会…？`), its answer nested after a blank line: the question whole,
-    and the body after it. Without an answer after it, the lines stay as they are (a
-    question and its one-line answer are written that way too)."""
+    and the body after it. Without an answer after it, the lines stay as they are unless
+    the last one ends the question (a question and its one-line answer are written on two
+    lines too)."""
     n = next((k for k, ln in enumerate(body) if not ln.strip()), len(body))
-    if not 1 <= n <= 2 or not any(ln.strip() for ln in body[n:]):
+    if not 1 <= n <= 2:
         return first, body
     head = [first.rstrip(), *(ln.strip() for ln in body[:n])]
+    if not any(ln.strip() for ln in body[n:]) and not head[-1].endswith(("?", "？")):
+        return first, body
     if any(_NOT_CONTINUED.match(ln) for ln in head[1:]):
         return first, body
     if not all(T.columns(ln) >= _WRAP_WIDTH and _MID_SENTENCE.search(ln) for ln in head[:-1]):

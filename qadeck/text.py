@@ -32,6 +32,7 @@ _LABEL_RES = (
     re.compile(r"^([" + CN_NUM + r"]{1,3})\s*[、.．，]\s*"),  # 一、  一，
     re.compile(r"^(0x[0-9A-Fa-f]{1,4})\s*[.．、:：]\s*"),  # 0x01.  (a hex-numbered chapter)
     re.compile(r"^([A-H])[)）]\s+"),  # A) 概述
+    re.compile(r"^(i{1,3}|iv|vi{0,3}|ix|x|I{1,3}|IV|VI{0,3}|IX|X)[.)）]\s+"),  # ii. [E] Why…?
     re.compile(r"^(\d{1,4}(?:[.．\-]\d{1,3})*)\s*[.．、:：)），]\s*(?!\d)"),  # 1.  2.1.  1、 1，
     re.compile(r"^(\d{1,3}(?:[.．\-]\d{1,3})+)(?=\s|[^\x00-\x7f])\s*"),  # 2.1 具体  1-1 x
     re.compile(r"^(\d{1,3})\s+(?=\S)" + _NOT_A_COUNT),  # 1 Title
@@ -331,7 +332,7 @@ _IMPORTANT_WORDS = re.compile(
 )
 # `【基础】`, `[Hard]`: a difficulty or kind of question, not its words.
 _LEVEL_WORDS = re.compile(
-    r"[【\[]\s*(基础|进阶|实战|初级|中级|高级|简单|中等|困难|容易|较难|easy|medium|hard|basic|"
+    r"[【\[]\s*(E|M|H|基础|进阶|实战|初级|中级|高级|简单|中等|困难|容易|较难|easy|medium|hard|basic|"
     r"advanced)\s*[】\]]",
     re.I,
 )
