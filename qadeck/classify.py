@@ -491,7 +491,7 @@ class Classifier:
             up = self.parents.get(id(p))
             title = _bare_title(p)
             named = up is not None and up.block is None and len(up.children) == 1
-            if not named and (_RECAP.search(title) or recap_title(title)):
+            if not named and not is_question(p) and (_RECAP.search(title) or recap_title(title)):
                 return True  # (a page named `速记` may still explain its topics)
             if _PAGE_PART.match(title) and self.page_level(p):
                 return True  # `## Implementation` › `### PyTorch`
@@ -530,6 +530,8 @@ class Classifier:
             return []
         if _CHAPTER.search(T.plain(title_of(node))):
             return []  # a chapter's text introduces it; its parts are topics of their own
+        if any(ROUND.search(T.plain(title_of(c))) for c in node.children):
+            return []  # `## 百度，深度学习平台部` over `### 一面`: the interview, not an answer
         if (
             not parts
             and not self.asks(node)  # numbered in a run of questions asks too
@@ -949,7 +951,9 @@ RULES: tuple[Rule, ...] = (
         "recap",
         "note",
         "a recap of what was asked (速记, cheat sheet): kept as a section note",
-        lambda c, n, p: bool(_RECAP.search(_bare_title(n))) and not c.question_below(n),
+        lambda c, n, p: (
+            bool(_RECAP.search(_bare_title(n))) and not is_question(n) and not c.question_below(n)
+        ),  # (`快速查询有哪些数据结构？` asks: `速查` inside a word names no recap)
     ),
     Rule(
         "question-index",
