@@ -266,6 +266,11 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         if in_question and answered and plain:
             out.append(_plain_heading(b, level))
             continue
+        if (not in_question or answered) and (
+            asked_line := _quoted_question(b, blocks[i : i + 2])
+        ) is not None:
+            out.append(Block("heading", b.start, b.end, [], level + 1, asked_line, origin="plain"))
+            continue  # `> 为什么优化器要存两份梯度？` + its answer, in a topic's text
         if b.kind == "other" and (pairs := _labelled_pairs(b, lines, level)):
             out.extend(pairs)  # `- *追问：* …？` + `- *思路：* …`: a question and its answer
             continue
@@ -602,6 +607,18 @@ def _plain_question(b: Block, after: list[Block]) -> bool:
     return has_content([nxt]) and not (
         _asks_alone(nxt) or _asks_more(nxt) or _names_a_topic(nxt) or T.poses(nxt.text)
     )
+
+
+def _quoted_question(b: Block, after: list[Block]) -> str | None:
+    """The question of a quote that is one line asking (`> 为什么…？`), its answer in the
+    text after it, as `_plain_question` reads a paragraph; None for any other block."""
+    kinds = [t.type for t in b.tokens]
+    if kinds != ["blockquote_open", "paragraph_open", "inline", "paragraph_close",
+                 "blockquote_close"]:  # fmt: skip
+        return None
+    text = b.tokens[2].content
+    line = Block("paragraph", b.start, b.end, [], text=text)
+    return text.strip() if _plain_question(line, after) else None
 
 
 def _asks_more(b: Block) -> bool:
