@@ -1087,16 +1087,30 @@ def _stated_questions(blocks: list[Block]) -> list[Block]:
         above = [(lv, a) for lv, a in above if lv < b.level]
         under = any(a for _, a in above)
         above.append((b.level, T.reads_as_question(b.text) or T.numbered_as_question(b.text)))
-        if not under and b.tokens and k + 1 < len(blocks) and _states(b, *blocks[k : k + 2]):
+        listed = k + 2 < len(blocks) and _listed_points(blocks[k + 1])
+        if (
+            not under
+            and b.tokens
+            and k + 1 + listed < len(blocks)
+            and _states(b, blocks[k], blocks[k + 1 + listed])
+        ):
             text = blocks[k]
-            asked = " ".join(text.text.split())
+            asked = " ".join(text.text.split()).rstrip(":：")
             out.append(Block("heading", text.start, text.end, b.tokens, b.level, asked))
             out[-1].origin = "prefix"
+            if listed:  # `包括：` + `1. Q、K、V 的含义` …: what the answer goes through
+                out.append(blocks[k + 1])
+            k += 1 + listed
             # `## 参考答案` is dropped; another heading (`## 背景`) goes on as written
-            k += 2 if _ANSWER_HEAD.fullmatch(T.plain(blocks[k + 1].text).strip()) else 1
+            k += 1 if _ANSWER_HEAD.fullmatch(T.plain(blocks[k].text).strip()) else 0
             continue
         out.append(b)
     return out
+
+
+def _listed_points(b: Block) -> bool:
+    """A list block (the points a stated question asks about)."""
+    return b.kind == "other" and bool(b.tokens) and b.tokens[0].type in LISTS
 
 
 def _states(head: Block, text: Block, after: Block) -> bool:

@@ -114,11 +114,12 @@ _PART = re.compile(
     r"\s*[:：]?$",
     re.I,
 )
-# `## 代码`, `## 7. Code Implementation`, `## 4.总结：`: the code of what the page
-# explains, or its summary.
+# `## 代码`, `## 7. Code Implementation`, `## 4.总结：`, `## 考察重点`: the code of what
+# the page explains, its summary, or what its question tests.
 _PAGE_PART = re.compile(
     r"^(代码|代码实现|参考代码|源码|完整代码|code|code implementation|implementation|"
-    r"sample code|source code|总结|小结|全文总结)\s*[:：]?$",
+    r"sample code|source code|总结|小结|全文总结|考察重点|考察点|考查重点|考查点|考点|深入理解|"
+    r"what the interviewer is (?:checking|looking for)|what interviewers look for)\s*[:：]?$",
     re.I,
 )
 # `核心结论`, `常见误区`, `工程建议`, `一句话区分`: a part word after a qualifier, never after
