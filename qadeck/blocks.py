@@ -1026,9 +1026,28 @@ def _recap_lines(blocks: list[Block]) -> set[int]:
 def record_of_questions(blocks: list[Block]) -> bool:
     """Only lines of their own, an interview's record of what was asked (`T.question_lines`)."""
     paras = [x for x in blocks if x.kind != "container"]
+    if paras and all(_plain_fence(x) for x in paras):
+        return _fenced_questions(paras)
     if not paras or any(x.kind != "paragraph" or "\n" in x.text.strip() for x in paras):
         return False
     return T.question_lines([x.text for x in paras])
+
+
+def _plain_fence(b: Block) -> bool:
+    """A fence with no language: text set apart, not code."""
+    return (
+        len(b.tokens) == 1
+        and b.tokens[0].type == "fence"
+        and b.tokens[0].info.strip().lower() in ("", "text", "txt", "plain")
+    )
+
+
+def _fenced_questions(fences: list[Block]) -> bool:
+    """`### SVM：` over a fence of what was asked, a question a line (`SVM的推导…`,
+    `加大训练数据量一定能提高SVM准确率吗？`): three lines or more, most of them asking."""
+    texts = [ln for b in fences for ln in b.tokens[0].content.split("\n") if ln.strip()]
+    asking = sum(T.reads_as_question(ln) for ln in texts)
+    return len(texts) >= 3 and 3 * asking >= 2 * len(texts)
 
 
 def _numbered_paragraphs(blocks: list[Block]) -> set[int]:
