@@ -32,8 +32,10 @@ from .qindex import cross_check, split_index
 from .sectioncache import Memo
 from .sourcetext import prose_lines, source_of
 
+# `答：`, `**Answer:**`, `Ans.` (a question book's): the label an answer opens with.
 _ANSWER_PREFIX = re.compile(
-    r"^\s*(?:\*\*|__)?(?:答|回答|答案|参考答案|解答|A|Answer)\s*(?:\*\*|__)?[:：]\s*(?:\*\*|__)?\s*",
+    r"^\s*(?:\*\*|__)?(?:(?:答|回答|答案|参考答案|解答|A|Answer|Ans)\s*(?:\*\*|__)?[:：]|Ans\.)"
+    r"\s*(?:\*\*|__)?\s*",
     re.I,
 )
 _QUESTION_PART = re.compile(r"(题目|问题|面试题|question|problem)\s*[:：]?", re.I)
