@@ -103,7 +103,11 @@ def _split(text: str) -> tuple[str, str, bool]:
                 label = m.group(1).replace(" ", "")
                 label = "" if label in ("问题", "问", "题目") else label
                 return label.replace("．", "."), _unwrap_bold(rest), important or marked
-    return "", _unwrap_bold(stripped), important
+    inner = _unwrap_bold(stripped)
+    if inner != stripped and stripped.startswith("<"):  # `<strong>3.10 …</strong>`
+        label, rest, marked = _split(inner)  # the label is inside the styling
+        return label, rest, important or marked
+    return "", inner, important
 
 
 # Inline HTML that only styles text (`<strong>`, `<font color=red>`): no words of its own.

@@ -257,6 +257,9 @@ def test_a_section_kept_from_before_sees_the_keys_and_neighbours_it_has_now(monk
     part = "# 注意力机制\n\n注意力机制是一种按相关性加权求和的方法。\n\n## 为什么要缩放？\n防止饱和。\n"
     other = "{} 其他\n\n### 什么是残差？\n直连。\n"
     case(other.format("##"), other.format("#"), part)
+    # the only top heading left names the page: its `### 代码` is the page's, a note
+    attention = next(x for x in SNIPPETS if x.startswith("## 注意力"))
+    _reparsed_equals_cold(monkeypatch, [attention, SNIPPETS[0]], [attention])
 
 
 def test_one_edit_in_a_large_file_emits_one_section_again(monkeypatch):
