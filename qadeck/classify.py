@@ -898,16 +898,24 @@ def _unanswered_questions(blocks: list[Block]) -> bool:
     for b in blocks:
         if b.kind == "container":
             continue
+        # one line each; `- 240. 搜索二维矩阵 II` holds it in a list of its own
+        inline = [t for t in b.tokens if t.type == "inline"]
         items = [t for t in b.tokens if t.type == "list_item_open" and t.level == 1]
-        inline = [t for t in b.tokens if t.type == "inline" and t.level == 3]
-        if len(items) != len(inline) or not inline:
+        if len(items) != len(inline) or not inline or _nested_lists(b.tokens) > len(items):
             return False
         if any("\n" in t.content for t in inline):
             return False
         asking = sum(T.reads_as_question(t.content) for t in inline)
-        if asking * 3 < len(inline) * 2:  # most of them ask: `3. MoE 并行` among questions
+        # most of them ask (`3. MoE 并行` among questions), or an interview's record: some
+        # ask, the others name a topic or a task (`- 手写NMS`, `- 240. 搜索二维矩阵 II`)
+        if asking * 3 < len(inline) * 2 and not T.question_lines([t.content for t in inline]):
             return False
     return True
+
+
+def _nested_lists(tokens: list) -> int:
+    """How many lists `tokens` hold, the outer one included."""
+    return sum(t.type in ("bullet_list_open", "ordered_list_open") for t in tokens)
 
 
 RULES: tuple[Rule, ...] = (

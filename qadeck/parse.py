@@ -232,10 +232,16 @@ _YAML_KEY = re.compile(r"^[^\s#:\-][^:\n]*:(?:[ \t]|$)", re.M)
 _HEADING_LINE = re.compile(r"^#{1,6}[ \t]+\S", re.M)
 
 
+_LONG_RULE = re.compile(r"(-{4,}+)[ \t]*+(?:\n|$)")
+
+
 def _rule_not_front_matter(source: str) -> str:
     """`---` / `### Day 1 — 数组` / `---` opening a file: two thematic breaks around Markdown,
     not front matter (no `key:` line, and a heading inside). The first `---` becomes `***`
-    (same line, same length), so no rule reads it as front matter."""
+    (same line, same length), so no rule reads it as front matter. Nor does a longer run of
+    dashes (`-----…`, what pandoc writes for a rule): only `---` opens front matter."""
+    if m := _LONG_RULE.match(source):
+        return "*" * len(m.group(1)) + source[m.end(1) :]
     if not source.startswith("---\n"):
         return source
     end = source.find("\n---", 3)
