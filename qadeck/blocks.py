@@ -1106,6 +1106,12 @@ def _stated_questions(blocks: list[Block]) -> list[Block]:
         above = [(lv, a) for lv, a in above if lv < b.level]
         under = any(a for _, a in above)
         above.append((b.level, T.reads_as_question(b.text) or T.numbered_as_question(b.text)))
+        if b.tokens and k < len(blocks) and (typed := _typed_question(b, blocks[k])):
+            text = blocks[k]  # `### 1. 【简答题】` + `简述 Q、K、V 的含义。`: the paragraph asks
+            out.append(Block("heading", text.start, text.end, b.tokens, b.level, typed))
+            out[-1].origin = "prefix"
+            k += 1
+            continue
         listed = k + 2 < len(blocks) and _listed_points(blocks[k + 1])
         if (
             not under
@@ -1125,6 +1131,25 @@ def _stated_questions(blocks: list[Block]) -> list[Block]:
             continue
         out.append(b)
     return out
+
+
+# `【简答题】`, `填空题`, `[选择题]`: the kind of a test's question, not the question.
+_QUESTION_TYPE = re.compile(
+    r"[【\[(（]?(?:简答|推导|判断|填空|选择|单选|多选|不定项选择|代码|编程|计算|问答|论述|综合|分析|"
+    r"设计|应用|思考|概念|证明|实现|改错|阅读)题[】\])）]?\s*[:：]?"
+)
+
+
+def _typed_question(head: Block, text: Block) -> str:
+    """The question under a heading that only numbers it and names its kind (`### **1.
+    【简答题】**` + `简述自注意力中 Q、K、V 的含义。`): the paragraph below, with the heading's
+    number; "" for any other heading."""
+    label, title = T.split_label(unbold(head.text.strip()))
+    title = T.undecorate(T.plain(title))[0]
+    if not _QUESTION_TYPE.fullmatch(title) or text.kind != "paragraph" or not text.tokens:
+        return ""
+    asked = " ".join(text.text.split())
+    return f"{label}. {asked}" if label else asked
 
 
 def _listed_points(b: Block) -> bool:

@@ -41,7 +41,8 @@ _ANSWER_PREFIX = re.compile(
 _QUESTION_PART = re.compile(r"(题目|问题|面试题|question|problem)\s*[:：]?", re.I)
 _ORIGIN_REASON = {
     "bold": "a bold line that reads as a question",
-    "prefix": "a `问题：`/`Q:` paragraph",
+    "prefix": "a `问题：`/`Q:` paragraph, or the question stated under `## 题目描述` or"
+    " `### 1. 【简答题】`",
     "list": "a list item that reads as a question, with its answer nested",
     "task": "a numbered bold task (`**1)** …`) with its answer below",
     "details": "a `<details>` whose summary is the question",
