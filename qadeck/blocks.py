@@ -1328,6 +1328,16 @@ def _numbered_run(lines: list[tuple[int, int, bool]]) -> set[int]:
     return out
 
 
+# `**题 1：为什么除以 √d_k？** …`: a bold run at the start of a line (`_` inside it), the rest.
+_BOLD_THEN = re.compile(r"^\s*+\*\*(?!\s)((?:[^*\n]|\*(?!\*)){2,300}?)\*\*\s*+(\S.*)$")
+# ` - 答案要点：…`, `答：…`, `— Answer: …`: an answer's label right after a bold question.
+_ANSWER_AFTER = re.compile(
+    r"\s*+(?:[-—–]\s*+)?(?:\*\*|__)?(?:答案要点|参考答案|答案|回答|答|要点|answer|ans|A)"
+    r"\s*+(?:[(（][^()（）\n]{0,40}[)）])?(?:\*\*|__)?[:：]\s*+(?:\*\*|__)?",
+    re.I,
+)
+
+
 def _promote_paragraph(
     b: Block, level: int, task: bool = False, follows: bool = False, topic: bool = False
 ) -> list[Block]:
@@ -1346,6 +1356,14 @@ def _promote_paragraph(
     if question:
         label = m.group(1) if m.group(1)[:1] in "Qq" and len(m.group(1)) > 1 else ""
         text = f"{label}: {question}" if label else question
+    elif (
+        (m := _BOLD_THEN.match(first))
+        and _ANSWER_AFTER.match(m.group(2))
+        and T.reads_as_question(T.split_label(m.group(1))[1])
+    ):  # `**题 1：…？** - 答案要点：…`: the bold question, then its answer, labelled
+        head = Block("heading", b.start, b.start + 1, [], level + 1, m.group(1), origin="bold")
+        rest = "\n".join([_ANSWER_AFTER.sub("", m.group(2), count=1), *b.text.split("\n")[1:]])
+        return [head, Block("paragraph", b.start, b.end, [], raw=rest)]
     elif (
         (t := _task_text(first))
         and (task or T.reads_as_question(t[1]))

@@ -66,6 +66,12 @@ _ASPECT = re.compile(r"[^?？]{0,6}(作用|原理|区别|异同|对比|比较)")
 _ASKING_WORD = re.compile(r"什么|为什么|为何|如何|怎么|怎样|哪|吗|呢|是否|多少|几")
 
 
+def _repeat_key(node: Node) -> str:
+    """A sub-heading's title as it recurs under its siblings: `1.2 面试流程与轮次` under
+    `1. 腾讯` is `2.2 面试流程与轮次` under `2. 阿里`."""
+    return T.normalize(T.split_label(title_of(node))[1])
+
+
 def _aspect(node: Node) -> bool:
     """`### 功能作用`, or a label (`### 与 Function Call 区别：`): no question of its own."""
     t = _bare_title(node)
@@ -271,13 +277,11 @@ class Classifier:
         with_children = [c for c in node.children if c.children]
         if len(with_children) < 2:
             return
-        counts = Counter(
-            t for c in with_children for t in {T.normalize(title_of(g)) for g in c.children}
-        )
+        counts = Counter(t for c in with_children for t in {_repeat_key(g) for g in c.children})
         need = 2 if len(with_children) <= 3 else 3
         for c in with_children:
             for g in c.children:
-                t = T.normalize(title_of(g))
+                t = _repeat_key(g)
                 if t and counts[t] >= need and not is_question(g):
                     self.repeated.add(id(g))
 
