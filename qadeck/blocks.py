@@ -370,7 +370,7 @@ _RECAP = re.compile(rf"({RECAP_WORDS}|复习|回顾|汇总|小结|总结|summary
 # study aid that says again what the page explains (under a question, a part of its answer).
 SUMMARY = re.compile(
     r"^(?:(?:\d+[- ](?:second|minute)|one[- ]minute|quick|final|overall)\s+)?"
-    r"(?:summary|summary table|key takeaways?|takeaways?|quick revision|revision sheet|"
+    r"(?:summary|summary table|tl;?dr|key takeaways?|takeaways?|quick revision|revision sheet|"
     r"must[- ]remember|comparison tables?)\s*+[:：]?$",
     re.I,
 )
@@ -461,7 +461,7 @@ SET_TITLE = re.compile(
     r"\b(types|kinds|goals|benefits|advantages|disadvantages|drawbacks|features|pillars|"
     r"principles|components|steps|stages|characteristics|properties|ways|best practices|pros|"
     r"cons|use cases|reasons|levels|layers|strategies|techniques|factors|pitfalls|gotchas|"
-    r"mistakes|caveats)\b|"
+    r"mistakes|caveats|traps|red flags|anti-?patterns|failure modes|tips)\b|"
     r"(优点|缺点|优缺点|特点|特性|特征|类型|种类|分类|步骤|原则|组成|组件|优势|好处|场景|目标|策略|阶段)$",
     re.I,
 )
