@@ -75,18 +75,20 @@ _OPEN = re.compile(r"(```|~~~)[^\n`]*")
 
 def fences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each closed fence at the margin: a line opening with ``` or ~~~ (no
-    backtick after it) up to the next line that is the same marker alone (then spaces)."""
+    backtick after it) up to the next line that is a run of the same marker at least as
+    long, alone (then spaces)."""
     out: list[tuple[int, int]] = []
     pos = 0
-    opened: tuple[int, str] | None = None
+    opened: tuple[int, str] | None = None  # (start, the opening run: ```` ```` ````, `~~~~~~`)
     for line in text.split("\n"):
         end = pos + len(line)
         if opened is None:
             m = _OPEN.match(line)
             if m and m.end() == len(line):
-                opened = (pos, m.group(1))
-        elif line.startswith(opened[1]) and not line[3:].strip(" \t"):
-            out.append((opened[0], end))
+                mark = m.group(1)[0]
+                opened = (pos, line[: len(line) - len(line.lstrip(mark))])
+        elif line.startswith(opened[1]) and not line.lstrip(opened[1][0]).strip(" \t"):
+            out.append((opened[0], end))  # closed by a run at least as long as the opening
             opened = None
         pos = end + 1
     return out
