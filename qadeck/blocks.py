@@ -1338,6 +1338,30 @@ _ANSWER_AFTER = re.compile(
 )
 
 
+_FOLLOW_UPS = frozenset({"追问", "面试官追问", "Follow-up", "follow-up", "Follow-Up"})
+_SAID_AFTER = 12  # characters: an answer says more than a word or two
+_ASKED_MAX = 300  # characters: where a follow-up's question ends, at the latest
+_SENTENCE_END = re.compile(r"[。！!；;]")
+_ASKS_ON = ("请", "并", "且", "(", "（", "and ", "If ", "if ")  # the question goes on
+
+
+def _answered_after_mark(question: str) -> int | None:
+    """Where the question ends in `为什么显存会爆？因为 KV Cache 随长度增长。…` (a follow-up
+    answered on its line): after the first mark whose next sentence asks nothing and is no
+    request (`…？请举例。` asks on); None when no such mark."""
+    for k, c in enumerate(question[:_ASKED_MAX]):
+        if c not in "?？":
+            continue
+        rest = question[k + 1 :].strip()
+        sentence = _SENTENCE_END.split(rest[:_ASKED_MAX], maxsplit=1)[0]
+        if len(rest) < _SAID_AFTER or "?" in sentence or "？" in sentence:
+            continue
+        if BIDS.match(rest) or T.reads_as_question(sentence) or rest.startswith(_ASKS_ON):
+            continue
+        return k + 1
+    return None
+
+
 def _promote_paragraph(
     b: Block, level: int, task: bool = False, follows: bool = False, topic: bool = False
 ) -> list[Block]:
@@ -1348,10 +1372,12 @@ def _promote_paragraph(
     question = strip_closing_bold(m.group(2)) if m else ""
     origin = "prefix" if question else "bold"
     reply = _REPLY.search(question)
-    if reply:  # `面试官追问：…？ 回答：…`: the answer on the question's line
-        head = Block("heading", b.start, b.start + 1, [], level + 1, question[: reply.start()])
+    said = _answered_after_mark(question) if question and m.group(1) in _FOLLOW_UPS else None
+    if reply or said:  # `追问：…？ 回答：…`, `**追问：** …？因为…`: the answer on its line
+        at, after = (reply.start(), reply.end()) if reply else (said, said)
+        head = Block("heading", b.start, b.start + 1, [], level + 1, question[:at].strip())
         head.origin = "prefix"
-        rest = "\n".join([question[reply.end() :], *b.text.split("\n")[1:]])
+        rest = "\n".join([question[after:].strip(), *b.text.split("\n")[1:]])
         return [head, Block("paragraph", b.start, b.end, [], raw=rest)]
     if question:
         label = m.group(1) if m.group(1)[:1] in "Qq" and len(m.group(1)) > 1 else ""
