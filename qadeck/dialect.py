@@ -72,7 +72,21 @@ def _configured(front_matter: bool) -> MarkdownIt:
     md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
     md.inline.ruler.at("math_inline", _not_money(md.inline.ruler.__rules__))
     md.use(bracket_math_plugin)
+    md.core.ruler.push("github_math", _github_math)
     return md
+
+
+def _github_math(state) -> None:
+    """GitHub's and GitLab's math (what pandoc writes for `gfm`): a fence of info `math` is
+    display math, and `` $`x^2`$ `` is inline math whose backticks only guard it."""
+    for tok in state.tokens:
+        if tok.type == "fence" and tok.info.strip().lower() == "math":
+            tok.type, tok.tag, tok.markup, tok.info = "math_block", "math", "$$", ""
+        for c in tok.children or ():
+            t = c.content
+            guarded = len(t) > 2 and t[0] == t[-1] == "`" and "`" not in t[1:-1]
+            if c.type == "math_inline" and guarded:
+                c.content = t[1:-1]
 
 
 def _line_ended(rule):

@@ -14,7 +14,9 @@ from .scan import cut, fences, too_deep, without_code_spans
 _FAST_BLOCKERS = re.compile(
     r"[$<]|~~~|!\[|:::|&#?\w+;|\\\S|\[[^\[\]]*+\]\[|^[ \t]*+\[[^\[\]\n]++\]:", re.M
 )
-_NESTED = re.compile(r"^[ \t]{16,}\S|^[ \t]+(```|~~~)|^[ \t]*(```|~~~)[^\n]*`", re.M)
+_NESTED = re.compile(
+    r"^[ \t]{16,}\S|^[ \t]+(```|~~~)|^[ \t]*(```|~~~)[^\n]*`|^(```|~~~)[ \t]*+math\b", re.M
+)  # (a fence of info `math` is display math, which the Rust port renders as code)
 _PYRS_CODE = re.compile(r'<pre><code(?: class="language-([^"]*)")?>(.*?)</code></pre>\n', re.S)
 # An unclosed fence, an empty list item, a table rule under a line without pipes: the two
 # renderers differ on these.

@@ -149,3 +149,14 @@ def test_callouts_render_as_boxes_in_every_output():
     assert out.rstrip().endswith('<div class="callout callout-info">\n<p>未闭合</p>\n</div>')
     for css in ("anki/card.css", "html/page.css", "pdf/sheet.css"):
         assert ".callout " in (ROOT / "templates" / css).read_text(encoding="utf-8"), css
+
+
+def test_github_math_renders_as_math():
+    """GitHub's math (what pandoc writes for `gfm`): a fence of info `math` is display math,
+    `` $`x`$ `` inline math without its backticks, on the fast path and the slow one."""
+    src = "注意 $`QK^{\\top}`$ 的维度\n\n``` math\nx^2 + y^2\n```\n"
+    out = markup.render_markdown(src)
+    assert "\\(QK^{\\top}\\)" in out and "`" not in out
+    assert "\\[x^2 + y^2\\]" in out and "<code" not in out
+    fence_only = "text\n\n```math\nE = mc^2\n```\n"
+    assert "\\[E = mc^2\\]" in markup.render_markdown(fence_only)
