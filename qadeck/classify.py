@@ -480,27 +480,28 @@ class Classifier:
             has_content(node.body) or any(self.remains(k, strict) for k in node.children)
         )
 
+    def names_page(self, node: Node) -> bool:
+        """The page's only top heading: its title."""
+        up = self.parents.get(id(node))
+        return up is not None and up.block is None and len(up.children) == 1
+
     def page_level(self, node: Node) -> bool:
         """One of the page's own sections: at the top, or right under the page's title."""
         p = self.parents.get(id(node))
-        if p is None or p.block is None:
-            return True
-        up = self.parents.get(id(p))
-        return up is not None and up.block is None and len(up.children) == 1
+        return p is None or p.block is None or self.names_page(p)
 
     def in_recap(self, node: Node) -> bool:
         """Below a heading that names a recap or a summary, or the page's code (read from the
         titles, so that no verdict waits on another)."""
         p = self.parents.get(id(node))
         while p is not None and p.block is not None:
-            up = self.parents.get(id(p))
             title = _bare_title(p)
-            named = up is not None and up.block is None and len(up.children) == 1
-            if not named and not is_question(p) and (_RECAP.search(title) or recap_title(title)):
+            recap = _RECAP.search(title) or recap_title(title)
+            if recap and not self.names_page(p) and not is_question(p):
                 return True  # (a page named `速记` may still explain its topics)
             if _PAGE_PART.match(title) and self.page_level(p):
                 return True  # `## Implementation` › `### PyTorch`
-            p = up
+            p = self.parents.get(id(p))
         return False
 
     def holds_cards(self, node: Node) -> bool:
@@ -905,7 +906,7 @@ def _unanswered_questions(blocks: list[Block]) -> bool:
         # one line each; `- 240. 搜索二维矩阵 II` holds it in a list of its own
         inline = [t for t in b.tokens if t.type == "inline"]
         items = [t for t in b.tokens if t.type == "list_item_open" and t.level == 1]
-        if len(items) != len(inline) or not inline or _nested_lists(b.tokens) > len(items):
+        if len(items) != len(inline) or not inline:  # an answer nested would be one more
             return False
         if any("\n" in t.content for t in inline):
             return False
@@ -915,11 +916,6 @@ def _unanswered_questions(blocks: list[Block]) -> bool:
         if asking * 3 < len(inline) * 2 and not T.question_lines([t.content for t in inline]):
             return False
     return True
-
-
-def _nested_lists(tokens: list) -> int:
-    """How many lists `tokens` hold, the outer one included."""
-    return sum(t.type in ("bullet_list_open", "ordered_list_open") for t in tokens)
 
 
 RULES: tuple[Rule, ...] = (

@@ -183,7 +183,7 @@ def key(builder: OutlineBuilder, node: Node) -> str:
         verdict.reason,
         rules.asks(node),
         rules.chapters,
-        rules.page_level(node.children[0]) if node.children else False,  # it names the page
+        rules.names_page(node),  # its code and summary parts are then the page's notes
         tuple(id(c) in rules.repeated for c in node.children),
     )
     settings = (
