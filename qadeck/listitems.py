@@ -220,6 +220,11 @@ def question_item(
     said = _answered_after_colon(core) if not any(ln.strip() for ln in body) else None
     if said is not None:  # `* udp如何实现可靠传输：应用层加 seq/ack…`: asked, then answered
         core, body = said[0], [said[1]]
+    elif arrow := ARROW_QA.match(core):  # `- "Why not zero?" → symmetry: …` + more lines
+        indent = next((ln[: len(ln) - len(ln.lstrip())] for ln in body if ln.strip()), "")
+        core, body = arrow.group(1), [indent + arrow.group(2), *body]
+    elif arrow := _ARROW_LAST.match(core):  # `- "…derive the intuition?" →` + the answer below
+        core = arrow.group(1)
     question = core.rstrip(":： ") + (" ⭐" if important else "")
     out = [Block("heading", s, head_end, [], level + 1, label + question, origin="list")]
     if pointer and pointer.start():  # the link to the answer is part of the answer
@@ -287,6 +292,7 @@ def dedented(body: list[str]) -> str:
 # `**为什么要左 padding？** 生成从最右续写……`: a bold question and its answer on one line.
 # `如果 defer 和 return 都有逻辑，谁先执行？→ return 的赋值先执行……`: question, arrow, answer.
 ARROW_QA = re.compile(r"^\s*[\"“]?([^\n]{4,200}?[?？])[\"”]?\s*(?:→|->|=>|⇒)\s*(\S.*)$")
+_ARROW_LAST = re.compile(r"^\s*[\"“]?([^\n]{4,200}?[?？])[\"”]?\s*(?:→|->|=>|⇒)\s*$")
 
 
 # `为什么…？（答：…）`, `Why …? (A: …)`: a question with its answer in brackets after it.
