@@ -880,6 +880,7 @@ def _bold_topic_lines(blocks: list[Block]) -> set[int]:
     found: set[int] = set()
     run: list[tuple[int, bool, bool]] = []  # (id, asks, explained)
     asked_above = False
+    bolds = [_bold_line_of(b) for b in blocks] + [None]
     for k, b in enumerate([*blocks, None]):
         if b is None or b.kind == "heading":
             if len(run) >= 3 and 2 * sum(r[1] for r in run) >= len(run) and not asked_above:
@@ -887,7 +888,7 @@ def _bold_topic_lines(blocks: list[Block]) -> set[int]:
             run = []
             asked_above = b is not None and T.reads_as_question(unbold(b.text.strip()))
             continue
-        bold = _bold_line_of(b)
+        bold = bolds[k]
         if bold is None:
             continue
         after = blocks[k + 1] if k + 1 < len(blocks) else None
@@ -896,7 +897,7 @@ def _bold_topic_lines(blocks: list[Block]) -> set[int]:
             not rest
             and after is not None
             and after.kind not in ("heading", "hr")
-            and _bold_line_of(after) is None
+            and bolds[k + 1] is None
             and has_content([after])
         )
         named = len(T.plain(bold.group(2))) <= _BOLD_TOPIC_MAX
@@ -908,8 +909,7 @@ def _bold_line_of(b: Block) -> re.Match[str] | None:
     """The bold line opening paragraph `b` (not a label, not numbered), or None."""
     if b.kind != "paragraph":
         return None
-    first = _opening(b.text, _wrapped_bold(b.text))
-    bold = _BOLD_LINE.match(T.undecorate(first)[0])
+    bold, _, first = _bold_opening(b.text)
     if bold is None or _is_bold_label(bold) or _BOLD_TOPIC.match(first) or QA_PREFIX.match(first):
         return None
     return bold
@@ -1412,8 +1412,7 @@ def _promote_paragraph(
         rest = "\n".join([m.group(3), *b.text.split("\n")[1:]])
         return [head, Block("paragraph", b.start, b.end, [], raw=rest)]
     else:
-        taken = _wrapped_bold(b.text)
-        bold = _BOLD_LINE.match(T.undecorate(_opening(b.text, taken))[0])
+        bold, taken, _ = _bold_opening(b.text)
         if not bold or _is_bold_label(bold):
             return [b]
         if not (topic or bold_question(bold.group(2))):
@@ -1440,9 +1439,12 @@ def label_number(label: str) -> int | None:
     return _ROMAN.get(label.lower())
 
 
-def _opening(text: str, taken: int) -> str:
-    """The first `taken` lines of `text`, joined as they read."""
-    return T.join_lines([ln.strip() for ln in text.split("\n")[:taken]])
+def _bold_opening(text: str) -> tuple[re.Match[str] | None, int, str]:
+    """The bold line opening `text`, how many lines it takes (one, or the 2–3 an editor
+    wrapped it over) and those lines joined as they read."""
+    taken = _wrapped_bold(text)
+    opening = T.join_lines([ln.strip() for ln in text.split("\n")[:taken]])
+    return _BOLD_LINE.match(T.undecorate(opening)[0]), taken, opening
 
 
 def _wrapped_bold(text: str) -> int:

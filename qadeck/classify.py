@@ -122,9 +122,11 @@ _PART = re.compile(
 )
 # `## 代码`, `## 7. Code Implementation`, `## 4.总结：`, `## 考察重点`: the code of what
 # the page explains, its summary, or what its question tests.
+# The code of what a page explains, and its summary, named alone (`_PAGE_PART`, `_APPENDIX`).
+_CODE_AND_SUMMARY = r"代码|代码实现|参考代码|源码|code|sample code|implementation|总结|小结"
 _PAGE_PART = re.compile(
-    r"^(代码|代码实现|参考代码|源码|完整代码|code|code implementation|implementation|"
-    r"sample code|source code|总结|小结|全文总结|考察重点|考察点|考查重点|考查点|考点|深入理解|"
+    rf"^({_CODE_AND_SUMMARY}|完整代码|code implementation|source code|全文总结|"
+    r"考察重点|考察点|考查重点|考查点|考点|深入理解|"
     r"what the interviewer is (?:checking|looking for)|what interviewers look for)\s*[:：]?$",
     re.I,
 )
@@ -195,8 +197,8 @@ _ASIDE = re.compile(
     re.I,
 )
 _APPENDIX = re.compile(
-    r"^(代码|代码实现|参考代码|源码|实现|总结|小结|总结一句话|背诵版|最终背诵版|速记版|"
-    r"code|sample code|implementation|summary|(key )?takeaways|key points|summary\W+key points)"
+    rf"^({_CODE_AND_SUMMARY}|实现|总结一句话|背诵版|最终背诵版|速记版|"
+    r"summary|(key )?takeaways|key points|summary\W+key points)"
     r"\s*[:：]?$",
     re.I,
 )

@@ -291,8 +291,9 @@ def dedented(body: list[str]) -> str:
 
 # `**为什么要左 padding？** 生成从最右续写……`: a bold question and its answer on one line.
 # `如果 defer 和 return 都有逻辑，谁先执行？→ return 的赋值先执行……`: question, arrow, answer.
-ARROW_QA = re.compile(r"^\s*[\"“]?([^\n]{4,200}?[?？])[\"”]?\s*(?:→|->|=>|⇒)\s*(\S.*)$")
-_ARROW_LAST = re.compile(r"^\s*[\"“]?([^\n]{4,200}?[?？])[\"”]?\s*(?:→|->|=>|⇒)\s*$")
+_ASKED_BEFORE_ARROW = r"^\s*[\"“]?([^\n]{4,200}?[?？])[\"”]?\s*(?:→|->|=>|⇒)\s*"
+ARROW_QA = re.compile(_ASKED_BEFORE_ARROW + r"(\S.*)$")
+_ARROW_LAST = re.compile(_ASKED_BEFORE_ARROW + r"$")  # the answer on the lines below
 
 
 # `为什么…？（答：…）`, `Why …? (A: …)`: a question with its answer in brackets after it.
