@@ -929,7 +929,7 @@ def _quoted_runs(blocks: list[Block]) -> set[int]:
     quoted = prose = 0
     for k, b in enumerate([*blocks, None]):
         if b is None or b.kind == "heading":
-            items = [t.content for x in lists for t in _first_inlines(x)]
+            items = [t.content for x in lists for t in _first_inlines(x)] if quoted else []
             asking = sum(item_asks(t) for t in items)
             short = all("\n" not in t and len(T.plain(t)) <= _ASKED_ITEM for t in items)
             # `- L1范数: 为x向量各个元素绝对值之和`: a term and its definition, no question

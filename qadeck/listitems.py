@@ -6,6 +6,7 @@ decides where a list stands."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markdown_it.token import Token
 
@@ -392,6 +393,7 @@ _BOLD_LABEL_ITEM = re.compile(r"\s*+(\*\*|__)([^*_\n]{1,40}?)(?:[:：]\s*+\1|\1[
 _STATUS = re.compile(r"[:：]\s*[✅🟡🔴🟢🟠⚪⚫❌✔✗☑⬜\ufe0f]+\s*$")
 
 
+@lru_cache(maxsize=1 << 16)
 def item_asks(text: str, members: bool = False) -> bool:
     if _STATUS.search(text):
         return True

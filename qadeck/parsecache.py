@@ -52,7 +52,10 @@ def cached_parse(p: Path, shown: str, root: Path | None, defaults: Any) -> Docum
 
         # A large file keeps its sections too: after one edit only that section is emitted.
         place = key(b"", shown, p.parent, root, "sections") if len(data) > LARGE else None
-        memo = Memo(_read_sections(place) if place else None)
+        # what this process kept in memory is what that file holds, or newer
+        memo = Memo(_read_sections(place) if place and place not in _SECTIONS_READ else None)
+        if place:
+            _SECTIONS_READ.add(place)
         doc = parse_bytes(data, p, shown, root, defaults, memo)
         entry = (doc, stats(sorted(image_files(doc_images(doc), p.parent))))
         _write(k, entry)
@@ -68,6 +71,24 @@ def cached_parse(p: Path, shown: str, root: Path | None, defaults: Any) -> Docum
 # memory for one long-running process (`qadeck watch`).
 Entry = tuple[Document, list[tuple[str, tuple[int, int] | None]]]
 _MEMO: dict[str, Entry] = {}
+_SECTIONS_READ: set[str] = set()  # the files of kept sections this process has read
+# Writes held back until `flush` (`qadeck watch` answers first, then writes the cache).
+_PENDING: dict[str, object] | None = None
+
+
+def defer_writes() -> None:
+    """Hold the cache's writes until `flush`: a long-running process keeps what it parsed in
+    memory, so the disk copy, for the next process, can wait until after the rebuild."""
+    global _PENDING
+    if _PENDING is None:
+        _PENDING = {}
+
+
+def flush() -> None:
+    """Write what `defer_writes` held back (the newest entry of each key)."""
+    while _PENDING:
+        k = next(iter(_PENDING))
+        _store(k, _PENDING.pop(k))
 
 
 def forget() -> None:
@@ -75,6 +96,7 @@ def forget() -> None:
     from . import sectioncache
 
     _MEMO.clear()
+    _SECTIONS_READ.clear()
     sectioncache._ENTRIES.clear()
     sectioncache._CHUNKS.clear()
 
@@ -105,6 +127,13 @@ def _read_sections(k: str) -> dict[str, Any] | None:
 
 
 def _write(k: str, entry: object) -> None:
+    if _PENDING is not None:
+        _PENDING[k] = entry
+    else:
+        _store(k, entry)
+
+
+def _store(k: str, entry: object) -> None:
     from .atomic import write_atomic
 
     try:

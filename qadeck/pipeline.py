@@ -165,17 +165,17 @@ def build(
     from .cache import cache_dir
     from .htmlstore import HtmlStore
     from .renderers.view import document_view
-    from .stamps import Stamps, inputs_digest, stamp
+    from .stamps import Stamps, inputs_digest, locks_digest, stamp
 
     sweep(out_dir)
     for folder in {lo.lock.path.parent for lo in (loaded, *loaded.files)}:
         sweep(folder, only=LOCK_SUFFIX)
     stamps = Stamps(cache_dir(out_dir) / f"stamps-{loaded.doc.name}.json")
-    inputs = inputs_digest(loaded, templates)
+    inputs, locks = inputs_digest(loaded, templates), locks_digest(loaded)
     kept: list[Path] = []
     todo = []
     for name in names:
-        entry = stamps.fresh(name, stamp(name, inputs, loaded, ctx.options))
+        entry = stamps.fresh(name, stamp(name, inputs, locks, ctx.options))
         if entry is None:
             todo.append(name)
             continue
@@ -225,8 +225,9 @@ def build(
         record(loaded.lock, loaded.doc, Plan() if loaded.files else loaded.plan)
         loaded.lock.stage(ctx.staging)
         written = [p for p in ctx.staging.commit() if not p.name.endswith(LOCK_SUFFIX)]
+        locks = locks_digest(loaded)
         for name, (outputs, warned) in made.items():
-            stamps.record(name, stamp(name, inputs, loaded, ctx.options), outputs, warned)
+            stamps.record(name, stamp(name, inputs, locks, ctx.options), outputs, warned)
         if made:
             stamps.save()
             store.save(store_path)

@@ -80,7 +80,8 @@ class Memo:
 
             self.entries.update(stored.get("sections", {}))
             for k, (at, rows, marks) in stored.get("chunks", {}).items():
-                _CHUNKS.setdefault(k, (at, unflat(rows), marks))
+                if k not in _CHUNKS:
+                    _CHUNKS[k] = (at, unflat(rows), marks)
         self.used: dict[str, Entry] = {}
 
     def stored(self) -> dict:

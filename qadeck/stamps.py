@@ -99,18 +99,24 @@ def hash_stats(h, paths) -> None:
             h.update(f"\x00stat\x00{path}\x00-".encode())
 
 
-def stamp(name: str, inputs: str, loaded, options: dict) -> str:
-    """The stamp of one output: its inputs, its own options and the lock files as they are
-    now (another output's options never make it stale)."""
+def locks_digest(loaded) -> str:
+    """The lock files of `loaded` as they are now (every output's stamp holds them)."""
+    h = hashlib.sha1()
+    for part in (loaded, *loaded.files):
+        h.update(part.lock.to_json().encode())
+    return h.hexdigest()
+
+
+def stamp(name: str, inputs: str, locks: str, options: dict) -> str:
+    """The stamp of one output: its inputs, its own options and the lock files' digest
+    (another output's options never make it stale)."""
     from .renderers import options_of, renderer_class
 
     own = {o.name.replace("-", "_") for o in options_of(renderer_class(name))}
     opts = {k: v for k, v in options.items() if k in own}
     h = hashlib.sha1(
-        f"{name}\x00{inputs}\x00{json.dumps(opts, sort_keys=True, default=str)}".encode()
+        f"{name}\x00{inputs}\x00{locks}\x00{json.dumps(opts, sort_keys=True, default=str)}".encode()
     )
-    for part in (loaded, *loaded.files):
-        h.update(part.lock.to_json().encode())
     return h.hexdigest()
 
 

@@ -135,6 +135,7 @@ def _unwrap_bold(text: str) -> str:
 _LINKED = re.compile(r"(?<!!)\[([^\[\]\n]++)\]\([^()\s]*+\)")
 
 
+@lru_cache(maxsize=1 << 16)
 def plain(text: str) -> str:
     """Inline Markdown reduced to its words, for comparisons."""
     return _STYLE_TAGS.sub("", _STRIP_MD.sub("", _LINKED.sub(r"\1", text))).strip()
@@ -223,6 +224,7 @@ def join_lines(parts: list[str]) -> str:
     return joined
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of its text, asked of most lines many times
 def reads_as_question(text: str) -> bool:
     """The issue-8 rule: ends with ？/?, or starts/ends with a question word."""
     t = undecorate(plain(text))[0].rstrip(" 。.:：!！")

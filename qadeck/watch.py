@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+IDLE_MS = 100  # how often the watch loop wakes with nothing changed
 IGNORED_SUFFIXES = (".tmp", ".qadeck-lock.json", ".swp", ".swx", "~")
 
 
@@ -67,16 +68,20 @@ def watch(
     debounce_ms: int = 50,
     stop=None,
 ) -> None:
-    """Build once, then rebuild after every batch of relevant changes until Ctrl-C (or
-    `stop`, a threading.Event, is set). `rebuild` returns the outputs it wrote."""
+    """Build once the watcher is on (a save during that build is seen), then rebuild after
+    every batch of relevant changes until Ctrl-C (or `stop`, a threading.Event, is set).
+    `rebuild` returns the outputs it wrote."""
     import logging
 
     from watchfiles import watch as changes_of
 
+    from . import parsecache
+
     logging.getLogger("watchfiles").setLevel(logging.ERROR)
-    _once(rebuild, "start")
+    parsecache.defer_writes()  # the parse cache is written after each rebuild's line
     roots, files = watched(paths)
     folders = [p for p in paths if p.is_dir()]
+    started = False
     try:
         for batch in changes_of(
             *roots,
@@ -85,7 +90,13 @@ def watch(
             stop_event=stop,
             raise_interrupt=False,
             recursive=bool(folders),  # files alone: their folders, not all below them
+            yield_on_timeout=True,  # first once the watcher is on, so the first build's
+            rust_timeout=IDLE_MS,  # saves are seen; then every IDLE_MS with nothing
         ):
+            if not started:
+                started = True
+                _once(rebuild, "start")
+                continue
             changed = relevant(batch, out_dir, files, folders)
             if changed:
                 what = ", ".join(sorted({p.name for p in changed}))
@@ -96,6 +107,8 @@ def watch(
 
 
 def _once(rebuild: Callable[[], list[str]], what: str) -> None:
+    from .parsecache import flush
+
     start = time.perf_counter()
     try:
         written = rebuild()
@@ -103,10 +116,11 @@ def _once(rebuild: Callable[[], list[str]], what: str) -> None:
         click.echo(f"{time.strftime('%H:%M:%S')} {what}: not rebuilt", err=True)
         click.echo(e.format_message(), err=True)
         click.echo("  (the last good outputs are kept; fix the source and save again)", err=True)
-        return
+    else:
+        took = time.perf_counter() - start
+        outputs = ", ".join(written) if written else "nothing to write (up to date)"
+        click.echo(f"{time.strftime('%H:%M:%S')} {what} → {outputs} in {took:.2f} s", err=True)
     finally:
         gc.enable()  # a build turns the cycle collector off for speed; a long run needs it
-        gc.collect()
-    took = time.perf_counter() - start
-    outputs = ", ".join(written) if written else "nothing to write (up to date)"
-    click.echo(f"{time.strftime('%H:%M:%S')} {what} → {outputs} in {took:.2f} s", err=True)
+    flush()  # for the next process; this one keeps what it parsed in memory
+    gc.collect()

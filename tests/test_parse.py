@@ -296,6 +296,35 @@ def test_glossary_terms_are_terms_not_clauses(line, zh):
     assert [t.zh for t in doc.glossary] == [zh]
 
 
+_HAN = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞"
+_JIEBA_PHRASES = [
+    "通常采用因果语言建模", "基于人类反馈的强化学习", "训练中要避免奖励黑客", "近端策略优化很常用",
+    "全量微调时如何防止灾难性遗忘", "大语言模型的预训练数据2023", "注意力机制", "量子", "的的的的",
+    "自然语言处理", "马尔可夫决策过程",  # words reached through first characters that are no word
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_HAN + "0123456789"), min_size=1, max_size=16).map("".join))
+def test_jieba_words_of_character_soups_are_what_jieba_gives(text):
+    """The glossary's cut, from the dictionary's entries for the text's substrings, gives
+    jieba's own words (its whole dictionary loaded)."""
+    _same_words_as_jieba(text)
+
+
+@pytest.mark.parametrize("phrase", _JIEBA_PHRASES)
+def test_jieba_words_of_phrases_are_what_jieba_gives(phrase):
+    _same_words_as_jieba(phrase)
+
+
+def _same_words_as_jieba(text: str) -> None:
+    import jieba
+
+    from qadeck.glossary import words_from_entries
+
+    jieba.setLogLevel(60)
+    assert words_from_entries(text) == jieba.lcut(text, HMM=False)
+
+
 def test_a_title_taken_from_the_file_name_is_not_read_as_markdown():
     """`ml__notes__v2.md` has no heading that names it: its title is its name, `__` kept
     (bold markers in a title the author wrote are still dropped)."""
