@@ -312,6 +312,21 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             # `**2.…？**` after `## 1. **核心思想**` inside the answer to `**1.…？**`: the
             # next question, beside the first, not under the headings of its answer
             at = line_q - 1 if line_q is not None and level >= line_q else level
+            if asked := _question_lines(b):  # `1、…？` / `2、…？` / … one a line, no answer
+                out.extend(
+                    Block(
+                        "heading",
+                        b.start + k,
+                        b.start + k + 1,
+                        [],
+                        at + 1,
+                        row.strip(),
+                        origin="numbered",
+                    )  # fmt: skip
+                    for k, row in enumerate(asked)
+                )
+                chain, named = label_number(T.split_label(asked[-1])[0]), False
+                continue
             promoted = _promote_paragraph(b, at, id(b) in tasks, follows, id(b) in bold_topics)
             if promoted == [b] and plain:
                 promoted = [_plain_heading(b, at)]
@@ -369,9 +384,9 @@ _RECAP = re.compile(rf"({RECAP_WORDS}|复习|回顾|汇总|小结|总结|summary
 # `## Summary`, `## 📚 Key Takeaways`, `### 30-Second Summary`, `## Comparison Tables`: a
 # study aid that says again what the page explains (under a question, a part of its answer).
 SUMMARY = re.compile(
-    r"^(?:(?:\d+[- ](?:second|minute)|one[- ]minute|quick|final|overall)\s+)?"
+    r"^(?:(?:\d+[- ](?:second|minute)|one[- ](?:minute|sentence|line)|quick|final|overall)\s+)?"
     r"(?:summary|summary table|tl;?dr|key takeaways?|takeaways?|quick revision|revision sheet|"
-    r"must[- ]remember|comparison tables?)\s*+[:：]?$",
+    r"must[- ]remember|comparison tables?|总结表|汇总表|对比表|对比总结|总结对比)\s*+[:：]?$",
     re.I,
 )
 _RECAP_TITLE = re.compile(RECAP_WORDS, re.I)
@@ -1493,6 +1508,22 @@ def _task_text(line: str) -> tuple[str, str] | None:
     if m := _NAMED_TASK.match(line):
         return re.sub(r"\D", "", m.group(2)), f"{m.group(3).strip()}{m.group(4)} {m.group(5)}"
     return None
+
+
+def _question_lines(b: Block) -> list[str] | None:
+    """`1、怎么…？` / `2、…？` / `3、…？`: a paragraph of three or more lines numbered in order,
+    most of them asking: a list of questions written without list markers (its lines), each
+    a question without an answer."""
+    rows = b.text.split("\n")
+    if b.raw is not None or len(rows) < 3 or len(rows) != b.end - b.start:
+        return None
+    labels = [T.split_label(r)[0] for r in rows]
+    if not all(x.isdigit() for x in labels):
+        return None
+    if any(not 0 < int(b) - int(a) <= 2 for a, b in zip(labels, labels[1:], strict=False)):
+        return None  # in order (one may hide in the line before: `4、…？5、…？`)
+    asking = sum(_numbered_question(r) for r in rows)
+    return rows if 2 * asking > len(rows) else None
 
 
 def _numbered_question(line: str) -> bool:

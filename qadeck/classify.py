@@ -120,14 +120,15 @@ _PART = re.compile(
     r"\s*[:：]?$",
     re.I,
 )
-# `## 代码`, `## 7. Code Implementation`, `## 4.总结：`, `## 考察重点`: the code of what
-# the page explains, its summary, or what its question tests.
-# The code of what a page explains, and its summary, named alone (`_PAGE_PART`, `_APPENDIX`).
+# `## 代码`, `## 7. Code Implementation`, `## 4.总结：`, `## 考察重点`, `## 示例：…`: the code
+# of what the page explains, its summary, an example of it, or what its question tests.
+# The code and summary words, named alone, are shared with `_APPENDIX`.
 _CODE_AND_SUMMARY = r"代码|代码实现|参考代码|源码|code|sample code|implementation|总结|小结"
 _PAGE_PART = re.compile(
     rf"^({_CODE_AND_SUMMARY}|完整代码|code implementation|source code|全文总结|"
     r"考察重点|考察点|考查重点|考查点|考点|深入理解|"
-    r"what the interviewer is (?:checking|looking for)|what interviewers look for)\s*[:：]?$",
+    r"what the interviewer is (?:checking|looking for)|what interviewers look for)\s*[:：]?$|"
+    r"^(?:示例|例子|举例|实例|examples?)\s*+[:：]",  # `## 5. 示例：模型的综合输入`: an example
     re.I,
 )
 # `核心结论`, `常见误区`, `工程建议`, `一句话区分`: a part word after a qualifier, never after
@@ -136,7 +137,7 @@ _PART_COMPOUND = re.compile(
     r"^(核心|关键|常见|主要|基本|典型|工程|面试|实战|选型|分工|使用|设计|一句话|易错|高频|最佳|常用|"
     r"实现|性能|适用|注意|补充)\s*+"
     r"(结论|误区|机制|对比|要点|建议|经验|边界|策略|代价|类型|公式|模板|区分|实践|落地|局限|陷阱|"
-    r"注意点|技巧|思路|原理|总结|方案|场景|问题|细节|差异|语义|规则|原因|流程|公式)\s*[:：]?$"
+    r"注意点|技巧|思路|思想|原理|总结|方案|场景|问题|细节|差异|语义|规则|原因|流程|公式)\s*[:：]?$"
 )
 # `示例：构造 4D 张量`, `Example: a two-layer net`: an example of what the heading above explains.
 _EXAMPLE_OF = re.compile(
@@ -306,8 +307,10 @@ class Classifier:
         title = _bare_title(node)
         if _PART.match(title) or _STEP.match(title) or id(node) in self.repeated:
             return True
-        if (head := _lead(title)) != title and _PART.match(head):
-            return True  # `解题思路：为什么会想到哈希`: the part, and what it says in brief
+        if (head := _lead(title)) != title and (_PART.match(head) or _PART_COMPOUND.match(head)):
+            return (
+                True  # `解题思路：为什么会想到哈希`, `基本思想：在同一样本上…`: the part, in brief
+            )
         bare = _QUALIFIER.sub("", title)
         if _EXAMPLE_OF.match(title) or _PART.match(bare) or _PART_COMPOUND.match(bare):
             return True  # `示例：构造张量`, `Implementation Snippet (PyTorch)`, `常见误区`
@@ -578,6 +581,29 @@ def _without_breaks(text: str) -> str:
     return text
 
 
+# `<a style="float:right" href="#index">[Top]</a>`, `[↑](#目录)`: a link back to the contents
+# at the end of a heading, no words of it.
+_TO_TOP = re.compile(
+    r"\[?(?:top|back to top|go to top|返回顶部|回到顶部|返回目录|回到目录|目录|↑|⬆\ufe0f?|🔝)\]?",
+    re.I,
+)
+_TOP_LINK = re.compile(r"\[([^\[\]\n]++)\]\(#[^()\s]*+\)")
+# `<a name="7">两层神经网络</a>`: the heading's words inside the anchor a contents list links to.
+_NAMED = re.compile(r"<a\s++(?:name|id)\s*+=\s*+[\"']?[\w\-.:]*+[\"']?\s*+>([^<>\n]*+)</a>", re.I)
+
+
+def _without_top_link(text: str) -> str:
+    """The text without a link back to the top at its end (read from the end: linear)."""
+    if text.endswith("</a>") and (at := text.rfind("<a")) >= 0 and (gt := text.find(">", at)) > 0:
+        if "#" in text[at:gt] and _TO_TOP.fullmatch(text[gt + 1 : -4].strip()):
+            return text[:at].rstrip()
+    elif text.endswith(")") and (at := text.rfind("[")) >= 0:
+        m = _TOP_LINK.fullmatch(text[at:])
+        if m and _TO_TOP.fullmatch(m.group(1).strip()):
+            return text[:at].rstrip()
+    return text
+
+
 def title_of(node: Node) -> str:
     """The heading's text without a trailing `{#id}`, links to anchors or bold all through."""
     return _title(node.raw_title)
@@ -587,6 +613,10 @@ def title_of(node: Node) -> str:
 def _title(raw: str) -> str:
     found = trailing_id(raw)
     text = (raw[: found[0]] if found else raw).strip()
+    if text.endswith((">", ")")):
+        text = _without_top_link(text)
+    if "<a" in text:
+        text = _NAMED.sub(r"\1", text)
     text = _without_breaks(text)  # `（2.）…优势。<br>`: the line's end, no words
     if "](#" in text:
         text = _ANCHOR_LINK.sub(r"\1", text)
