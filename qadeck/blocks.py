@@ -1459,7 +1459,12 @@ def _bold_opening(text: str) -> tuple[re.Match[str] | None, int, str]:
     wrapped it over) and those lines joined as they read."""
     taken = _wrapped_bold(text)
     opening = T.join_lines([ln.strip() for ln in text.split("\n")[:taken]])
+    opening = _MARK_AFTER.sub(r"\2\1", opening)  # `**为什么要做多头注意力呢**？`
     return _BOLD_LINE.match(T.undecorate(opening)[0]), taken, opening
+
+
+# A question mark typed after the closing bold: the bold question's own.
+_MARK_AFTER = re.compile(r"(\*\*|__)[ \t]*+([?？])$")
 
 
 def _wrapped_bold(text: str) -> int:

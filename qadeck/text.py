@@ -44,6 +44,11 @@ _QUESTION_WORDS = (
     "聊一聊", "区别", "异同", "作用", "解释",
     "对比", "比较", "原理", "吗", "呢", "哪里", "哪儿", "多少", "几种", "何时",
 )  # fmt: skip
+# `技术原理`, `核心区别`, `主要作用`: a question word after a word that names no subject (a
+# part of the answer above; `Transformer 原理` names what it asks about).
+_GENERIC_ASK = re.compile(
+    r"(?:技术|核心|关键|基本|主要|工作|具体|实现|底层|算法)\s*+(?:原理|区别|作用|对比|比较|解释)"
+)
 # `权重衰减与 Hessian 特征值的关系`, `高斯分布广泛应用的缘由`: a noun phrase that names what
 # is asked about the things before it (alone, `关系` or `原因` is a part of an answer).
 _ASKED_ABOUT = (
@@ -233,8 +238,8 @@ def reads_as_question(text: str) -> bool:
         return False
     if t.endswith(("?", "？")) or _Q_LABEL.match(t):
         return True
-    if t in _QUESTION_WORDS or GLOSSARY_TITLE.search(t):
-        return False  # `区别`, `原理` alone: a part of an answer, asking nothing
+    if t in _QUESTION_WORDS or GLOSSARY_TITLE.search(t) or _GENERIC_ASK.fullmatch(t):
+        return False  # `区别`, `原理`, `技术原理` alone: a part of an answer, asking nothing
     mark = max(t.rfind("?"), t.rfind("？"))
     if mark > 0 and len(t) - mark <= 30:  # `了解 RAG 吗？详细讲述一下`, `What is X? Explain.`
         return True
