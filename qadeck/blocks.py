@@ -188,6 +188,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     quoted = _quoted_runs(blocks)
     glossary = _glossary_lists(blocks)
     chain: int | None = None  # the number of the last numbered question line (`1，…？`)
+    chain_label = ""  # its label (`3`, `2.5.21`)
     named = False  # the chain is a run of list items, which may name a topic and not ask
     stages: dict[int, str] = {}  # by level: the question whose stages its siblings may be
     asking: dict[int, bool] = {}  # by level: whether the heading open at that level asks
@@ -221,6 +222,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 asking[line_q] = under_question = True  # a heading inside its answer
             level, in_question, answered = b.level, asked or stage, False
             chain, number, named = None, int(label) if label.isdigit() else None, False
+            chain_label = ""
             out.append(b)
             continue
         if b.kind == "callout":
@@ -308,24 +310,15 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             label = T.split_label(b.text.split("\n", 1)[0])[0]
             # `2，构造函数的初始化顺序。` after question 1 is question 2, asked or not
             count = label_number(label)
-            follows = (chain is not None and count == chain + 1) or id(b) in numbered
+            # `2.5.22 LangChain 的令牌问题` after `2.5.21 …？`: the next item, not its answer
+            follows = next_label(chain_label, label) or id(b) in numbered
             # `**2.…？**` after `## 1. **核心思想**` inside the answer to `**1.…？**`: the
             # next question, beside the first, not under the headings of its answer
             at = line_q - 1 if line_q is not None and level >= line_q else level
             if asked := _question_lines(b):  # `1、…？` / `2、…？` / … one a line, no answer
-                out.extend(
-                    Block(
-                        "heading",
-                        b.start + k,
-                        b.start + k + 1,
-                        [],
-                        at + 1,
-                        row.strip(),
-                        origin="numbered",
-                    )  # fmt: skip
-                    for k, row in enumerate(asked)
-                )
-                chain, named = label_number(T.split_label(asked[-1])[0]), False
+                out.extend(_line_heading(b.start + k, at + 1, row) for k, row in enumerate(asked))
+                chain_label = T.split_label(asked[-1])[0]
+                chain, named = label_number(chain_label), False
                 continue
             promoted = _promote_paragraph(b, at, id(b) in tasks, follows, id(b) in bold_topics)
             if promoted == [b] and plain:
@@ -334,10 +327,10 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 line_q = promoted[0].level
                 number_of = T.split_label(unbold(b.text.split("\n", 1)[0].strip()))[0]
                 line_no = int(number_of) if number_of.isdigit() else 0
-            if promoted[0].origin in ("numbered", "plain") and count is not None:
-                chain, named = count, named and follows
-            elif count is not None:
-                chain, named = None, False
+            if promoted[0].origin in ("numbered", "plain") and _label_parts(label):
+                chain, chain_label, named = count, label, named and follows
+            elif _label_parts(label):
+                chain, chain_label, named = None, "", False
             out.extend(promoted)
         elif b.tokens and b.tokens[0].type == "table_open":
             # a recap says again what was asked; under a question, a table is its answer's
@@ -350,6 +343,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             first = first_line(item_inline(b.tokens, start, end))
             out.extend(question_item(b.tokens[start], first, lines, level))
             chain, named = int(b.tokens[start].info), True
+            chain_label = str(chain)
         elif (
             (last := seen.last(out)) is not None
             and last.origin in _ANSWERED_AFTER
@@ -1445,6 +1439,31 @@ def _promote_paragraph(
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
+
+
+def next_label(prev: str, label: str) -> bool:
+    """`label` numbers the item after the one `prev` numbers: `4` after `3`, `iii` after
+    `ii`, `2.5.22` after `2.5.21`, `2.17.2` after `2.17.1.1` (the next one a level up).
+    (`1.1` after `1` is not: it may be a point of the answer to 1.)"""
+    a, b = _label_parts(prev), _label_parts(label)
+    if not a or not b:
+        return False
+    k = len(b)
+    return k <= len(a) and b[:-1] == a[: k - 1] and b[-1] == a[k - 1] + 1
+
+
+def _label_parts(label: str) -> tuple[int, ...] | None:
+    """`2.5.21` → (2, 5, 21), `ii` → (2,); None when `label` counts nothing."""
+    if "." in label.strip("."):
+        parts = label.strip(".").split(".")
+        return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
+    n = label_number(label.strip("."))
+    return (n,) if n is not None else None
+
+
+def _line_heading(line: int, level: int, text: str) -> Block:
+    """A question written on a line of its own (line `line`, 0-based), as a heading."""
+    return Block("heading", line, line + 1, [], level, text.strip(), origin="numbered")
 
 
 def label_number(label: str) -> int | None:
