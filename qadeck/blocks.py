@@ -185,7 +185,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     items = _item_runs(blocks)
     numbered = _numbered_paragraphs(blocks)
     recaps = _recap_lines(blocks)
-    quoted = _quoted_runs(blocks)
+    quoted = _quoted_runs(blocks) | _resumed_lists(blocks)
     glossary = _glossary_lists(blocks)
     chain: int | None = None  # the number of the last numbered question line (`1，…？`)
     chain_label = ""  # its label (`3`, `2.5.21`)
@@ -969,6 +969,41 @@ ROUND = re.compile(
     r"\bonsite\b|phone screen|\bround\s*+\d",
     re.I,
 )
+
+
+def _resumed_lists(blocks: list[Block]) -> set[int]:
+    """`2. …？` `3. …？` `4. …？`, then text, then `5. …？`: a numbered list of questions that
+    resumes after the text (numbered on from its last item) was interrupted by the answer to
+    that item, so its items are questions and the text answers the last one."""
+    found: set[int] = set()
+    for k, b in enumerate(blocks):
+        numbers = _asked_numbers(b)
+        if not numbers:
+            continue
+        for at in range(k + 1, len(blocks)):  # to the next list or heading: each block once
+            after = blocks[at]
+            if after.kind == "heading" or (after.kind == "other" and _is_list(after)):
+                if at > k + 1 and _asked_numbers(after)[:1] == [numbers[-1] + 1]:
+                    found.add(id(b))
+                break
+    return found
+
+
+def _is_list(b: Block) -> bool:
+    return bool(b.tokens) and b.tokens[0].type in LISTS
+
+
+def _asked_numbers(b: Block) -> list[int]:
+    """The numbers of an ordered list whose items are one short line each and ask; else []."""
+    if b.kind != "other" or not b.tokens or b.tokens[0].type != "ordered_list_open":
+        return []
+    spans = item_spans(b.tokens)
+    firsts = [t.content for t in _first_inlines(b)]
+    if len(firsts) != len(spans) or any(j - i > 4 for i, j in spans):
+        return []  # an item with more than its line (a nested answer)
+    if not all("\n" not in t and len(T.plain(t)) <= _ASKED_ITEM and item_asks(t) for t in firsts):
+        return []
+    return [int(b.tokens[i].info) for i, _ in spans if b.tokens[i].info.isdigit()]
 
 
 def _asked_in_round(b: Block, before: Block | None) -> bool:
