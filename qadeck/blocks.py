@@ -1579,7 +1579,7 @@ def _question_lines(b: Block) -> list[str] | None:
     labels = [T.split_label(r)[0] for r in rows]
     if not all(x.isdigit() for x in labels):
         return None
-    if any(not 0 < int(b) - int(a) <= 2 for a, b in zip(labels, labels[1:], strict=False)):
+    if any(not 0 < int(y) - int(x) <= 2 for x, y in zip(labels, labels[1:], strict=False)):
         return None  # in order (one may hide in the line before: `4、…？5、…？`)
     asking = sum(_numbered_question(r) for r in rows)
     return rows if 2 * asking > len(rows) else None

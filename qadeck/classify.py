@@ -126,7 +126,8 @@ _PART = re.compile(
 _CODE_AND_SUMMARY = r"代码|代码实现|参考代码|源码|code|sample code|implementation|总结|小结"
 _PAGE_PART = re.compile(
     rf"^({_CODE_AND_SUMMARY}|完整代码|code implementation|source code|全文总结|"
-    r"考察重点|考察点|考查重点|考查点|考点|深入理解|"
+    r"考察重点|考察点|考查重点|考查点|考点|深入理解|code examples?|examples?|example in code|"
+    r"(?:interview|model|sample) answers?|"
     r"what the interviewer is (?:checking|looking for)|what interviewers look for)\s*[:：]?$|"
     r"^(?:示例|例子|举例|实例|examples?)\s*+[:：]",  # `## 5. 示例：模型的综合输入`: an example
     re.I,
@@ -307,10 +308,9 @@ class Classifier:
         title = _bare_title(node)
         if _PART.match(title) or _STEP.match(title) or id(node) in self.repeated:
             return True
+        # `解题思路：为什么会想到哈希`, `基本思想：在同一样本上…`: the part, and its gist
         if (head := _lead(title)) != title and (_PART.match(head) or _PART_COMPOUND.match(head)):
-            return (
-                True  # `解题思路：为什么会想到哈希`, `基本思想：在同一样本上…`: the part, in brief
-            )
+            return True
         bare = _QUALIFIER.sub("", title)
         if _EXAMPLE_OF.match(title) or _PART.match(bare) or _PART_COMPOUND.match(bare):
             return True  # `示例：构造张量`, `Implementation Snippet (PyTorch)`, `常见误区`
@@ -490,6 +490,18 @@ class Classifier:
         up = self.parents.get(id(node))
         return up is not None and up.block is None and len(up.children) == 1
 
+    def titles_numbered_run(self, node: Node, root: Node | None) -> bool:
+        """The file's first heading, without a number and asking nothing, with nothing below
+        it, followed by three or more headings beside it numbered from 1."""
+        kids = root.children if root is not None else []
+        if not kids or kids[0] is not node or node.children or is_question(node):
+            return False
+        label, _ = T.split_label(title_of(node))
+        labels = [T.split_label(title_of(k))[0] for k in kids[1:]]
+        if label or len(labels) < 3 or not all(x.isdigit() for x in labels):
+            return False
+        return int(labels[0]) == 1
+
     def page_level(self, node: Node) -> bool:
         """One of the page's own sections: at the top, or right under the page's title."""
         p = self.parents.get(id(node))
@@ -504,7 +516,7 @@ class Classifier:
             recap = _RECAP.search(title) or recap_title(title)
             if recap and not self.names_page(p) and not is_question(p):
                 return True  # (a page named `速记` may still explain its topics)
-            if _PAGE_PART.match(title) and self.page_level(p):
+            if _page_part(title) and self.page_level(p):
                 return True  # `## Implementation` › `### PyTorch`
             p = self.parents.get(id(p))
         return False
@@ -637,6 +649,17 @@ def q_numbered(node: Node) -> bool:
     if node.block is None:
         return False
     return T.numbered_as_question(title_of(node))
+
+
+def _page_part(title: str) -> bool:
+    """`title` names the page's code, example or summary (`_PAGE_PART`), maybe for a framework
+    or qualified: `PyTorch Example`, `Code Example (NumPy)`, `Interview Answer (Senior)`."""
+    if _PAGE_PART.match(title):
+        return True
+    bare = _QUALIFIER.sub("", title)
+    if (m := _FRAMEWORK.match(bare)) and m.end() < len(bare):
+        bare = bare[m.end() :]
+    return bare != title and bool(_PAGE_PART.match(bare))
 
 
 def _lead(title: str) -> str:
@@ -1005,11 +1028,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "part-alone",
         "note",
-        "the page's code or summary (代码, Code Implementation, 总结) among its sections, with"
-        " no question above it to answer: kept as a section note",
-        lambda c, n, p: (
-            c.page_level(n) and bool(_PAGE_PART.match(_bare_title(n))) and not c.question_below(n)
-        ),
+        "the page's code, example or summary (代码, Code Implementation, Example, 总结) among"
+        " its sections, with no question above it to answer: kept as a section note",
+        lambda c, n, p: c.page_level(n) and _page_part(_bare_title(n)) and not c.question_below(n),
     ),
     Rule(
         "part-heading",
@@ -1047,6 +1068,13 @@ RULES: tuple[Rule, ...] = (
         "a part of the recap or the page's code above it (`## Quick Reference` › `### All"
         " Formulas`): kept as a section note",
         lambda c, n, p: not is_question(n) and not c.question_below(n) and c.in_recap(n),
+    ),
+    Rule(
+        "page-title",
+        "note",
+        "the page's title over its numbered sections (`# Dropout` + intro, `# 1. …`, `# 2. …`):"
+        " its text introduces them, kept as a section note",
+        lambda c, n, p: (p is None or p.block is None) and c.titles_numbered_run(n, p),
     ),
     Rule(
         "aside-heading",
