@@ -182,7 +182,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     tasks = _task_runs(blocks)
     topics = _topic_runs(blocks)
     bold_topics = _bold_topic_lines(blocks)
-    items = _item_runs(blocks)
+    items = _item_runs(blocks) | _bullet_runs(blocks)
     numbered = _numbered_paragraphs(blocks)
     recaps = _recap_lines(blocks)
     quoted = _quoted_runs(blocks) | _resumed_lists(blocks)
@@ -342,8 +342,9 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             start, end = item_spans(b.tokens)[0]
             first = first_line(item_inline(b.tokens, start, end))
             out.extend(question_item(b.tokens[start], first, lines, level))
-            chain, named = int(b.tokens[start].info), True
-            chain_label = str(chain)
+            info = b.tokens[start].info  # (a bullet has no number)
+            chain, named = (int(info) if info.isdigit() else None), True
+            chain_label = info
         elif (
             (last := seen.last(out)) is not None
             and last.origin in _ANSWERED_AFTER
@@ -1245,6 +1246,55 @@ def _item_runs(blocks: list[Block]) -> set[int]:
             runs.close()
         runs.add((id(b), item[0], item_asks(item[1])))
     return runs.done()
+
+
+def _bullet_runs(blocks: list[Block]) -> set[int]:
+    """`- 索引下推` + its explanation, `- count()问题` + …, `- 为什么不要使用长事务？` + …: bullet
+    lists of one short line each, three or more in a row under one heading (no list of
+    several items between them), each followed by text of its own: each item is a question,
+    asking or naming its topic."""
+    runs = _Runs(lambda run: len(run) >= 3)
+    for k, b in enumerate(blocks):
+        if b.kind in ("heading", "hr"):
+            runs.close()
+            continue
+        if not (b.kind == "other" and _is_list(b)):
+            continue
+        after = blocks[k + 1] if k + 1 < len(blocks) else None
+        if (
+            not _lone_bullet(b)
+            or after is None
+            or after.kind in ("heading", "hr")
+            or (after.kind == "other" and _is_list(after))
+            or _asks_in_bold(after)  # `- K-means` between bold questions: an answer
+        ):
+            runs.close()
+            continue
+        runs.add((id(b),))
+    return runs.done()
+
+
+def _asks_in_bold(b: Block) -> bool:
+    """A paragraph opened by a bold question (`**What type of algorithm …?**`)."""
+    bold = _bold_opening(b.text)[0] if b.kind == "paragraph" else None
+    return bold is not None and T.reads_as_question(bold.group(2))
+
+
+_BULLET_TOPIC = 40  # characters: a topic is named in a few words
+
+
+def _lone_bullet(b: Block) -> bool:
+    """A bullet list of one item, one short line that names a topic or asks."""
+    if b.tokens[0].type != "bullet_list_open":
+        return False
+    spans = item_spans(b.tokens)
+    if len(spans) != 1 or spans[0][1] - spans[0][0] > 4:
+        return False  # several items, or one with more than its line
+    first = first_line(item_inline(b.tokens, *spans[0]))
+    text = T.plain(first)
+    if "\n" in first or not text or len(text) > _BULLET_TOPIC:
+        return False
+    return item_asks(first) or not _TERM_END.search(text)
 
 
 _TERM_CHARS = 60  # `RLHF（Reinforcement Learning from Human Feedback）`
