@@ -56,6 +56,8 @@ _NOT_A_TOPIC = re.compile(
     r"contact( me| us)?)\s*[:：]?$",
     re.I,
 )
+# `### 前言：链表中环的分析`: the page's preface, and what it is about.
+_PREFACE = re.compile(r"前言|引言|写在前面|序言|导读|preface|foreword|introduction", re.I)
 # `# Table of Contents`, `## 目录`: a contents list; a heading over the whole file when
 # the author put the contents first and nested everything under it.
 _CONTENTS = re.compile(r"(目录|contents|table of contents|toc)\s*+[:：]?$", re.I)
@@ -995,11 +997,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "references",
         "note",
-        "references, reading list, contents or metadata (tags, difficulty): kept as a section note",
+        "references, reading list, contents, preface or metadata (tags, difficulty): kept as a"
+        " section note",
         lambda c, n, p: (
             not c.question_below(n)  # `目录` over the questions: levels slipped
             and bool(
                 _NOT_A_TOPIC.match(_bare_title(n))
+                or _PREFACE.fullmatch(_lead(_bare_title(n)))  # `前言：链表中环的分析`
                 # `## 推荐学习资源` over `### 书籍`, `### 在线课程`: references, all of them
                 or (
                     p is not None
