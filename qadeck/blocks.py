@@ -696,7 +696,15 @@ _ANSWERED_AFTER = LINE_QUESTIONS | {"list"}
 
 
 def _plain_heading(b: Block, level: int) -> Block:
-    return Block("heading", b.start, b.end, [], level + 1, b.text.strip(), origin="plain")
+    text = _LEAD_IN.sub("", b.text.strip(), count=1)
+    return Block("heading", b.start, b.end, [], level + 1, text, origin="plain")
+
+
+# `虽然论文中有解释了，但是现在又引出第二个问题了，为什么…？`, `那么问题来了：…？`: what leads to
+# the question, no part of it.
+_LEAD_IN = re.compile(
+    r"^[^?？\n]{0,40}?问题(?:就)?来了\s*+[，,:：]\s*+|^[^?？\n]{0,40}?引出[^?？\n]{0,10}?问题了?\s*+[，,:：]\s*+"
+)
 
 
 def _asks_alone(b: Block) -> bool:
@@ -706,7 +714,7 @@ def _asks_alone(b: Block) -> bool:
     t = b.text.strip()
     if b.kind != "paragraph" or "\n" in t or t.startswith(("*", "_", "[", "!", "|")):
         return False
-    core = T.split_label(T.undecorate(T.plain(t))[0])[1].strip()
+    core = _LEAD_IN.sub("", T.split_label(T.undecorate(T.plain(t))[0])[1].strip(), count=1)
     long = len(core.split()) > PLAIN_WORDS if core.isascii() else len(core) > PLAIN_MAX
     if long or _LEANS_ON.match(core):
         return False
