@@ -422,6 +422,9 @@ _PLACEHOLDER_TEXT = (
     "todo tbd tba wip fixme 待补充 待完善 待更新 待完成 待写 待续 未完成 未完待续 略 暂无 "
     "answerhere youranswer youranswerhere comingsoon 待定 施工中 敬请期待 占位 更新中 "
     "answergoeshere addanswer 待补 "
+    # a template's blank for the answer: `> （补充你的回答）`
+    "补充你的回答 补充回答 补充答案 写下你的回答 你的回答 在此作答 此处作答 在这里作答 填写答案 "
+    "待作答 待回答 请补充 补充 未提及 "
     # what is left of "only links" once the links are gone: their labels
     "参考资料 参考答案 参考链接 参考 相关面试题 相关问题 相关阅读 推荐阅读 延伸阅读 资料 来源 "
     "类似问题 相似问题 类似题目 相似题目 相关题目 类似题 相似题 "
