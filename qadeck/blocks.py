@@ -1193,15 +1193,28 @@ _QUESTION_TYPE = re.compile(
 )
 
 
+# `Q8: 实战问题`, `Q9: 概念理解`: a kind of question that is no question itself; the paragraph
+# below asks.
+_ASKED_TYPE = re.compile(
+    r"[【\[(（]?(?:实战|概念|代码|原理|场景|开放|综合|思考|应用|设计|计算|编程)"
+    r"(?:问题|理解|分析|题)[】\])）]?\s*[:：]?"
+)
+
+
 def _typed_question(head: Block, text: Block) -> str:
     """The question under a heading that only numbers it and names its kind (`### **1.
     【简答题】**` + `简述自注意力中 Q、K、V 的含义。`): the paragraph below, with the heading's
     number; "" for any other heading."""
     label, title = T.split_label(unbold(head.text.strip()))
     title = T.undecorate(T.plain(title))[0]
-    if not _QUESTION_TYPE.fullmatch(title) or text.kind != "paragraph" or not text.tokens:
+    if text.kind != "paragraph" or not text.tokens:
         return ""
     asked = " ".join(text.text.split())
+    typed = _QUESTION_TYPE.fullmatch(title) or (
+        _ASKED_TYPE.fullmatch(title) and T.reads_as_question(asked)
+    )  # `### Q8: 实战问题` + `假设你在调试…，这可能是什么问题？`
+    if not typed and not (_ASKED_TYPE.fullmatch(title) and label[:1] in "Qq"):
+        return ""  # (under `Q7: 概念理解`, what the paragraph asks for: `用你自己的话解释…`)
     return f"{label}. {asked}" if label else asked
 
 
@@ -1724,4 +1737,19 @@ def heading_tree(blocks: list[Block]) -> Node:
 
 
 def has_content(blocks: list[Block]) -> bool:
-    return any(b.kind != "container" for b in blocks)
+    return any(b.kind != "container" and not _renders_nothing(b) for b in blocks)
+
+
+# `<script setup>…</script>`, `<style>…</style>`, `<InteractiveQuiz :questions="q" />`: HTML a
+# card, the page and the sheet never show (a site's scripts and its own components).
+_SCRIPT = re.compile(r"<(script|style)\b", re.I)
+_COMPONENT = re.compile(r"<[A-Z][\w.\-]*+(?:\s[^<>]*)?/>")
+
+
+def _renders_nothing(b: Block) -> bool:
+    if b.kind != "other" or not b.tokens or b.tokens[0].type != "html_block":
+        return False
+    html = b.tokens[0].content.strip()
+    if m := _SCRIPT.match(html):
+        return html.lower().endswith(f"</{m.group(1).lower()}>")
+    return _COMPONENT.fullmatch(html) is not None

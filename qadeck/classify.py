@@ -58,6 +58,14 @@ _NOT_A_TOPIC = re.compile(
 )
 # `### 前言：链表中环的分析`: the page's preface, and what it is about.
 _PREFACE = re.compile(r"前言|引言|写在前面|序言|导读|preface|foreword|introduction", re.I)
+# `## 问题` over what the page is about, asking nothing (a stated question is read as one).
+_PROBLEM = re.compile(r"问题|problem|question", re.I)
+
+
+def _asks_in(blocks: list[Block]) -> bool:
+    return any(b.kind == "paragraph" and T.reads_as_question(b.text) for b in blocks)
+
+
 # `# Table of Contents`, `## 目录`: a contents list; a heading over the whole file when
 # the author put the contents first and nested everything under it.
 _CONTENTS = re.compile(r"(目录|contents|table of contents|toc)\s*+[:：]?$", re.I)
@@ -1004,6 +1012,7 @@ RULES: tuple[Rule, ...] = (
             and bool(
                 _NOT_A_TOPIC.match(_bare_title(n))
                 or _PREFACE.fullmatch(_lead(_bare_title(n)))  # `前言：链表中环的分析`
+                or (_PROBLEM.fullmatch(_bare_title(n)) and not _asks_in(n.body))
                 # `## 推荐学习资源` over `### 书籍`, `### 在线课程`: references, all of them
                 or (
                     p is not None
