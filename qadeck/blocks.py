@@ -1272,8 +1272,8 @@ def _item_runs(blocks: list[Block]) -> set[int]:
 def _bullet_runs(blocks: list[Block]) -> set[int]:
     """`- 索引下推` + its explanation, `- count()问题` + …, `- 为什么不要使用长事务？` + …: bullet
     lists of one short line each, three or more in a row under one heading (no list of
-    several items between them), each followed by text of its own: each item is a question,
-    asking or naming its topic."""
+    several items between them), each followed by text of its own (an ordered list of its
+    points too): each item is a question, asking or naming its topic."""
     runs = _Runs(lambda run: len(run) >= 3)
     for k, b in enumerate(blocks):
         if b.kind in ("heading", "hr"):
@@ -1281,18 +1281,25 @@ def _bullet_runs(blocks: list[Block]) -> set[int]:
             continue
         if not (b.kind == "other" and _is_list(b)):
             continue
+        if _ordered(b) and runs.run and runs.run[-1][0] == id(blocks[k - 1]):
+            continue  # the points of the bullet just before it
         after = blocks[k + 1] if k + 1 < len(blocks) else None
         if (
             not _lone_bullet(b)
             or after is None
             or after.kind in ("heading", "hr")
-            or (after.kind == "other" and _is_list(after))
+            or (after.kind == "other" and _is_list(after) and not _ordered(after))
             or _asks_in_bold(after)  # `- K-means` between bold questions: an answer
         ):
             runs.close()
             continue
         runs.add((id(b),))
     return runs.done()
+
+
+def _ordered(b: Block) -> bool:
+    """An ordered list (after a bullet, its own points: `- 发生的时机` + `1. …` `2. …`)."""
+    return b.tokens[0].type == "ordered_list_open"
 
 
 def _asks_in_bold(b: Block) -> bool:
