@@ -431,9 +431,21 @@ _PLACEHOLDER_TEXT = (
     "references reference sources source links link furtherreading seealso readmore"
 )
 _PLACEHOLDER_WORDS = frozenset(_PLACEHOLDER_TEXT.split())
-_ONLY_PLACEHOLDERS = re.compile(
-    "(?:" + "|".join(sorted(map(re.escape, _PLACEHOLDER_WORDS), key=len, reverse=True)) + ")+"
-)
+_PLACEHOLDER_LONGEST = max(map(len, _PLACEHOLDER_WORDS))
+
+
+def _only_placeholders(words: str) -> bool:
+    """`words` (normalized, so without spaces) is placeholder words end to end: a word break
+    over the table, linear in the text (an alternation repeated would backtrack without end
+    on `补充你的回答…` where `补充` + `你的回答` is a second way through)."""
+    ends = {0}
+    for i in range(1, len(words) + 1):
+        lo = max(0, i - _PLACEHOLDER_LONGEST)
+        if any(j in ends and words[j:i] in _PLACEHOLDER_WORDS for j in range(lo, i)):
+            ends.add(i)
+    return len(words) in ends
+
+
 _LINK = re.compile(
     r"!?\[(?:[^\[\]]|\[[^\[\]]*+\])*+\]\([^()\s]*+(?:\([^()\s]*+\)[^()\s]*+)*+"
     r"(?:\s++\"[^\"]*+\")?+\)"
@@ -538,7 +550,7 @@ def is_placeholder(answer: str) -> bool:
             for x in t.split("\n")
         )
     words = normalize(t)
-    if not words or _ONLY_PLACEHOLDERS.fullmatch(words) is not None:
+    if not words or _only_placeholders(words):
         return True
     # "Refer to the [security section](…)", "Those repos contain useful links: [a](…) [b](…)"
     return linked and len(words) <= 80 and _POINTER_ONLY.search(t) is not None
