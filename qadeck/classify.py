@@ -232,7 +232,7 @@ _COLLECTION = re.compile(
 _INTRO = re.compile(
     r"^\s*(本文|本章|本节|本篇|本部分|本系列|这里|以下|下面|此处|这部分|这一章|这篇|该部分|整理|收集|"
     r"汇总|记录|总结了|(this|the following) (page|document|section|chapter|part|file|repo)|"
-    r"in this|here (are|is|you)|a (collection|list|set) of|these are|this is a)",
+    r"in this|here (are|is|you)|a (collection|list|set) of|these are|this is a\b)",
     re.I,
 )
 # "详见这篇文章", "see this post": a pointer elsewhere, not an explanation.
