@@ -187,8 +187,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     recaps = _recap_lines(blocks)
     quoted = _quoted_runs(blocks) | _resumed_lists(blocks)
     glossary = _glossary_lists(blocks)
-    chain: int | None = None  # the number of the last numbered question line (`1，…？`)
-    chain_label = ""  # its label (`3`, `2.5.21`)
+    chain_label = ""  # the label of the last numbered question line (`3`, `2.5.21`)
     named = False  # the chain is a run of list items, which may name a topic and not ask
     stages: dict[int, str] = {}  # by level: the question whose stages its siblings may be
     asking: dict[int, bool] = {}  # by level: whether the heading open at that level asks
@@ -221,8 +220,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             elif line_q is not None:
                 asking[line_q] = under_question = True  # a heading inside its answer
             level, in_question, answered = b.level, asked or stage, False
-            chain, number, named = None, int(label) if label.isdigit() else None, False
-            chain_label = ""
+            chain_label, number, named = "", int(label) if label.isdigit() else None, False
             out.append(b)
             continue
         if b.kind == "callout":
@@ -235,6 +233,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 out.append(Block("other", b.start, b.end, b.tokens))
                 answered = answered or in_question
             continue
+        chain = label_number(chain_label)  # its number (None for `2.5.21`)
         expect = number if in_question and number is not None else chain
         if expect is not None and (parts := _split_at_next(b, expect, named and expect == chain)):
             blocks[i - 1 : i] = parts  # each part is read again, the question on its own
@@ -309,7 +308,6 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
         if b.kind == "paragraph":
             label = T.split_label(b.text.split("\n", 1)[0])[0]
             # `2，构造函数的初始化顺序。` after question 1 is question 2, asked or not
-            count = label_number(label)
             # `2.5.22 LangChain 的令牌问题` after `2.5.21 …？`: the next item, not its answer
             follows = next_label(chain_label, label) or id(b) in numbered
             # `**2.…？**` after `## 1. **核心思想**` inside the answer to `**1.…？**`: the
@@ -317,8 +315,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             at = line_q - 1 if line_q is not None and level >= line_q else level
             if asked := _question_lines(b):  # `1、…？` / `2、…？` / … one a line, no answer
                 out.extend(_line_heading(b.start + k, at + 1, row) for k, row in enumerate(asked))
-                chain_label = T.split_label(asked[-1])[0]
-                chain, named = label_number(chain_label), False
+                chain_label, named = T.split_label(asked[-1])[0], False
                 continue
             promoted = _promote_paragraph(b, at, id(b) in tasks, follows, id(b) in bold_topics)
             if promoted == [b] and plain:
@@ -327,10 +324,9 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 line_q = promoted[0].level
                 number_of = T.split_label(unbold(b.text.split("\n", 1)[0].strip()))[0]
                 line_no = int(number_of) if number_of.isdigit() else 0
-            if promoted[0].origin in ("numbered", "plain") and _label_parts(label):
-                chain, chain_label, named = count, label, named and follows
-            elif _label_parts(label):
-                chain, chain_label, named = None, "", False
+            if _label_parts(label):  # a numbered line goes on the chain, or ends it
+                on = promoted[0].origin in ("numbered", "plain")
+                chain_label, named = (label, named and follows) if on else ("", False)
             out.extend(promoted)
         elif b.tokens and b.tokens[0].type == "table_open":
             # a recap says again what was asked; under a question, a table is its answer's
@@ -342,9 +338,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             start, end = item_spans(b.tokens)[0]
             first = first_line(item_inline(b.tokens, start, end))
             out.extend(question_item(b.tokens[start], first, lines, level))
-            info = b.tokens[start].info  # (a bullet has no number)
-            chain, named = (int(info) if info.isdigit() else None), True
-            chain_label = info
+            chain_label, named = b.tokens[start].info, True  # (a bullet has no number)
         elif (
             (last := seen.last(out)) is not None
             and last.origin in _ANSWERED_AFTER
@@ -747,7 +741,7 @@ def _follow_up_list(
         if after.kind != "other" or not after.tokens:
             return None
         return promote_list(after, lines, level, answered_only=True)
-    if b.kind != "other" or not b.tokens or b.tokens[0].type not in LISTS:
+    if not _is_list(b):
         return None
     spans = item_spans(b.tokens)
     if not spans:
@@ -791,7 +785,7 @@ def _labelled_pairs(b: Block, lines: list[str], level: int) -> list[Block] | Non
     (`- **Interviewer:** …` then `- **Candidate (Short Answer):** …`, `- **Candidate (Deep
     Dive):** …`): list items in turns, each question labelled and its answer in the labelled
     items after it; None unless every item belongs to such a turn."""
-    if not b.tokens or b.tokens[0].type not in LISTS:
+    if not _is_list(b):
         return None
     turns: list[tuple[tuple[int, int], str, list[tuple[int, int]]]] = []
     for i, j in item_spans(b.tokens):
@@ -964,7 +958,7 @@ def _quoted_runs(blocks: list[Block]) -> set[int]:
             lists, quoted, prose = [], 0, 0
         elif b.kind == "paragraph":
             prose += 1
-        elif b.kind == "other" and b.tokens and b.tokens[0].type in LISTS:
+        elif _is_list(b):
             lists.append(b)
             quoted += _is_quote(blocks[k + 1] if k + 1 < len(blocks) else None)
     return found
@@ -985,21 +979,21 @@ def _resumed_lists(blocks: list[Block]) -> set[int]:
     resumes after the text (numbered on from its last item) was interrupted by the answer to
     that item, so its items are questions and the text answers the last one."""
     found: set[int] = set()
-    for k, b in enumerate(blocks):
-        numbers = _asked_numbers(b)
+    asked = [_asked_numbers(b) for b in blocks]
+    for k, numbers in enumerate(asked):
         if not numbers:
             continue
         for at in range(k + 1, len(blocks)):  # to the next list or heading: each block once
-            after = blocks[at]
-            if after.kind == "heading" or (after.kind == "other" and _is_list(after)):
-                if at > k + 1 and _asked_numbers(after)[:1] == [numbers[-1] + 1]:
-                    found.add(id(b))
+            if blocks[at].kind == "heading" or _is_list(blocks[at]):
+                if at > k + 1 and asked[at][:1] == [numbers[-1] + 1]:
+                    found.add(id(blocks[k]))
                 break
     return found
 
 
-def _is_list(b: Block) -> bool:
-    return bool(b.tokens) and b.tokens[0].type in LISTS
+def _is_list(b: Block | None) -> bool:
+    """A list block (bulleted or ordered)."""
+    return b is not None and b.kind == "other" and bool(b.tokens) and b.tokens[0].type in LISTS
 
 
 def _asked_numbers(b: Block) -> list[int]:
@@ -1019,7 +1013,7 @@ def _asked_in_round(b: Block, before: Block | None) -> bool:
     """A list in an interview's round: short items, not the answer to the item just above
     (`- 过拟合怎么处理?` over `1. 增加数据量…`) nor introduced by a label of an answer
     (`优点：` over `1. 加速收敛`)."""
-    if b.kind != "other" or not b.tokens or b.tokens[0].type not in LISTS:
+    if not _is_list(b):
         return False
     if before is not None and before.kind == "heading" and before.origin == "list":
         return False
@@ -1165,7 +1159,7 @@ def _stated_questions(blocks: list[Block]) -> list[Block]:
             out[-1].origin = "prefix"
             k += 1
             continue
-        listed = k + 2 < len(blocks) and _listed_points(blocks[k + 1])
+        listed = k + 2 < len(blocks) and _is_list(blocks[k + 1])  # the points it asks about
         if (
             not under
             and b.tokens
@@ -1210,17 +1204,12 @@ def _typed_question(head: Block, text: Block) -> str:
     if text.kind != "paragraph" or not text.tokens:
         return ""
     asked = " ".join(text.text.split())
-    typed = _QUESTION_TYPE.fullmatch(title) or (
-        _ASKED_TYPE.fullmatch(title) and T.reads_as_question(asked)
-    )  # `### Q8: 实战问题` + `假设你在调试…，这可能是什么问题？`
-    if not typed and not (_ASKED_TYPE.fullmatch(title) and label[:1] in "Qq"):
-        return ""  # (under `Q7: 概念理解`, what the paragraph asks for: `用你自己的话解释…`)
+    # `### Q8: 实战问题` + `…，这可能是什么问题？`; under `Q7: 概念理解`, what it asks for
+    # (`用你自己的话解释…`)
+    kind_asked = _ASKED_TYPE.fullmatch(title) and (label[:1] in "Qq" or T.reads_as_question(asked))
+    if not (_QUESTION_TYPE.fullmatch(title) or kind_asked):
+        return ""
     return f"{label}. {asked}" if label else asked
-
-
-def _listed_points(b: Block) -> bool:
-    """A list block (the points a stated question asks about)."""
-    return b.kind == "other" and bool(b.tokens) and b.tokens[0].type in LISTS
 
 
 def _states(head: Block, text: Block, after: Block) -> bool:
@@ -1235,15 +1224,20 @@ def _states(head: Block, text: Block, after: Block) -> bool:
     )
 
 
-def _lone_item(b: Block) -> tuple[int, str] | None:
-    """(number, first line) of an ordered list of one item."""
-    if b.kind != "other" or not b.tokens or b.tokens[0].type != "ordered_list_open":
+def _one_item(b: Block, kind: str) -> tuple[int, int] | None:
+    """The token span of the one item of a list of `kind` (`ordered_list_open`, …), or None."""
+    if not _is_list(b) or b.tokens[0].type != kind:
         return None
     spans = item_spans(b.tokens)
-    if len(spans) != 1 or not b.tokens[spans[0][0]].info.isdigit():
+    return spans[0] if len(spans) == 1 else None
+
+
+def _lone_item(b: Block) -> tuple[int, str] | None:
+    """(number, first line) of an ordered list of one item."""
+    span = _one_item(b, "ordered_list_open")
+    if span is None or not b.tokens[span[0]].info.isdigit():
         return None
-    i, j = spans[0]
-    return int(b.tokens[i].info), first_line(item_inline(b.tokens, i, j))
+    return int(b.tokens[span[0]].info), first_line(item_inline(b.tokens, *span))
 
 
 def _item_runs(blocks: list[Block]) -> set[int]:
@@ -1279,7 +1273,7 @@ def _bullet_runs(blocks: list[Block]) -> set[int]:
         if b.kind in ("heading", "hr"):
             runs.close()
             continue
-        if not (b.kind == "other" and _is_list(b)):
+        if not _is_list(b):
             continue
         if _ordered(b) and runs.run and runs.run[-1][0] == id(blocks[k - 1]):
             continue  # the points of the bullet just before it
@@ -1288,7 +1282,7 @@ def _bullet_runs(blocks: list[Block]) -> set[int]:
             not _lone_bullet(b)
             or after is None
             or after.kind in ("heading", "hr")
-            or (after.kind == "other" and _is_list(after) and not _ordered(after))
+            or (_is_list(after) and not _ordered(after))
             or _asks_in_bold(after)  # `- K-means` between bold questions: an answer
         ):
             runs.close()
@@ -1313,12 +1307,10 @@ _BULLET_TOPIC = 40  # characters: a topic is named in a few words
 
 def _lone_bullet(b: Block) -> bool:
     """A bullet list of one item, one short line that names a topic or asks."""
-    if b.tokens[0].type != "bullet_list_open":
-        return False
-    spans = item_spans(b.tokens)
-    if len(spans) != 1 or spans[0][1] - spans[0][0] > 4:
+    span = _one_item(b, "bullet_list_open")
+    if span is None or span[1] - span[0] > 4:
         return False  # several items, or one with more than its line
-    first = first_line(item_inline(b.tokens, *spans[0]))
+    first = first_line(item_inline(b.tokens, *span))
     text = T.plain(first)
     if "\n" in first or not text or len(text) > _BULLET_TOPIC:
         return False
@@ -1353,7 +1345,7 @@ def _glossary_lists(blocks: list[Block]) -> set[int]:
     glossary = True  # before the first heading
     for b in [*blocks, None]:
         if b is not None and b.kind != "heading":
-            if b.kind == "other" and b.tokens and b.tokens[0].type in LISTS:
+            if _is_list(b):
                 lists.append(b)
             continue
         spans = [(x, s) for x in lists for s in item_spans(x.tokens)]

@@ -40,12 +40,14 @@ from .blocks import (
 )
 from .lineforms import COLON
 
+# `前言`, `Preface`: what a page says before its subject (alone, or with it: `前言：…`).
+_PREFACE_WORDS = r"前言|引言|写在前面|序言|导读|preface|foreword"
 _NOT_A_TOPIC = re.compile(
     r"^(参考(资料|文献|链接|阅读|文章|博客|资源)?([与和及、]?(资料|文献|链接|阅读|文章|博客|资源))?|相关(链接|资料|阅读|文章|资源|论文)|延伸阅读|扩展阅读|推荐阅读|"
     r"学习资料|(推荐)?学习资源|推荐资源|资源推荐|资料推荐|资料|资源|推荐书籍|书籍推荐|目录|致谢|鸣谢|微信公众号|公众号|关注我|联系我|"
     r"联系方式|交流群|读者群|赞赏|打赏|广告|版权声明|转载声明|声明|更新日志|更新记录|更新历史|标签|tags|"
     r"难度|难度等级|考频|出现频率|difficulty( level)?|frequency|面试概况|面试信息|岗位信息|"
-    r"前言|引言|写在前面|写在最前面|序言|开篇|导读|简单介绍|简要介绍|preface|foreword|"
+    rf"{_PREFACE_WORDS}|写在最前面|开篇|简单介绍|简要介绍|"
     r"additional talking points|talking points|additional topics|further topics|延伸话题|"
     r"(延伸|扩展|推荐|相关)阅读.{0,8}|(原始|相关|参考|经典|推荐)?论文(列表|链接|推荐|阅读)?|"
     r"(original |related |key )?papers?|"
@@ -57,7 +59,7 @@ _NOT_A_TOPIC = re.compile(
     re.I,
 )
 # `### 前言：链表中环的分析`: the page's preface, and what it is about.
-_PREFACE = re.compile(r"前言|引言|写在前面|序言|导读|preface|foreword|introduction", re.I)
+_PREFACE = re.compile(rf"{_PREFACE_WORDS}|introduction", re.I)
 # `## 问题` over what the page is about, asking nothing (a stated question is read as one).
 _PROBLEM = re.compile(r"问题|problem|question", re.I)
 
