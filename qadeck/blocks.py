@@ -8,12 +8,24 @@ TOC regions) is dropped. Nothing here decides what is a card: `outline.py` does.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from markdown_it.token import Token
 
 from . import text as T
 from .answerkey import join_answer_key
+from .blockforms import (
+    ASKED_ITEM,
+    BOLD_LINE,
+    BOLD_TOPIC,
+    bold_opening,
+    first_inlines,
+    has_content,
+    is_bold_label,
+    is_list,
+    labels_a_member,
+    names_a_question,
+    task_text,
+)
 from .details import split_at_details, unwrap_details
 from .dialect import callout_parts
 from .errors import Diagnostics
@@ -40,8 +52,21 @@ from .listitems import (
     unbold,
 )
 from .nodes import Block, Node
+from .runs import (
+    bold_topic_lines,
+    bullet_runs,
+    glossary_lists,
+    item_runs,
+    item_term,
+    numbered_paragraphs,
+    quoted_runs,
+    recap_lines,
+    resumed_lists,
+    task_runs,
+    topic_runs,
+)
 
-__all__ = ["Block", "Node", "has_content", "heading_tree", "to_blocks"]
+__all__ = ["Block", "Node", "heading_tree", "to_blocks"]
 
 
 _CONTAINER_PREFIX = re.compile(r"^[ \t]*+(?:>[ \t]?+)*+")
@@ -87,7 +112,7 @@ def _swallows_a_question(line: str) -> bool:
     (a footer of bold lines, `**作者：…**`, loses nothing)."""
     if _SWALLOWED.match(line):
         return True
-    bold = _BOLD_LINE.match(line)
+    bold = BOLD_LINE.match(line)
     return bool(bold) and T.reads_as_question(bold.group(2))
 
 
@@ -150,18 +175,9 @@ def _unspaced_heading(b: Block) -> list[Block]:
     return out
 
 
-_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?!\s)(.+?)\1\s*([:：]?)\s*$")
 # `…？ 回答：以 AdamW 为例…`: an answer's label after the question, on its line.
 _REPLY = re.compile(
     r"(?<=[?？])\s*+(?:\*\*)?(?:回答|答|参考回答|A|Answer)\s*[:：]\s*(?:\*\*)?", re.I
-)
-# `**1)** Count the rows.`, `**2.** …`, `**Task 3:** …`: a numbered task, its answer below;
-# `**1) FizzBuzz.** Print the numbers …`: the same with the task's name in the bold.
-_NUMBER = r"((?:Q|Task|Exercise|Problem|练习|题)?\s*+\d{1,3})\s*+[.)）、:：]"
-_TASK = re.compile(r"^\s*+(\*\*|__)\s*+" + _NUMBER + r"?\s*+\1\s*+[.)）、:：]?\s*+(\S.*)$", re.I)
-_NAMED_TASK = re.compile(
-    r"^\s*+(\*\*|__)\s*+" + _NUMBER + r"\s*+([^*_\s](?:(?!\1).)*?)\1([.)）、:：]?)\s*+(\S.*)$",
-    re.I,
 )
 
 
@@ -179,14 +195,14 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     # beside the file's top headings (`1. …？` before `## 《Deep Learning》`), not above
     top = max(min((b.level for b in blocks if b.kind == "heading"), default=1) - 1, 0)
     number: int | None = None  # the number of the question heading being answered
-    tasks = _task_runs(blocks)
-    topics = _topic_runs(blocks)
-    bold_topics = _bold_topic_lines(blocks)
-    items = _item_runs(blocks) | _bullet_runs(blocks)
-    numbered = _numbered_paragraphs(blocks)
-    recaps = _recap_lines(blocks)
-    quoted = _quoted_runs(blocks) | _resumed_lists(blocks)
-    glossary = _glossary_lists(blocks)
+    tasks = task_runs(blocks)
+    topics = topic_runs(blocks)
+    bold_topics = bold_topic_lines(blocks)
+    items = item_runs(blocks) | bullet_runs(blocks)
+    numbered = numbered_paragraphs(blocks)
+    recaps = recap_lines(blocks)
+    quoted = quoted_runs(blocks) | resumed_lists(blocks)
+    glossary = glossary_lists(blocks)
     chain_label = ""  # the label of the last numbered question line (`3`, `2.5.21`)
     named = False  # the chain is a run of list items, which may name a topic and not ask
     stages: dict[int, str] = {}  # by level: the question whose stages its siblings may be
@@ -251,7 +267,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 out.extend(_follow_ups_in(taken))
                 continue
         if line_q is not None and _next_line_question(b, line_no):
-            bold = _BOLD_LINE.match(b.text.strip())  # `**2.…？**` after `**1.…？**`
+            bold = BOLD_LINE.match(b.text.strip())  # `**2.…？**` after `**1.…？**`
             assert bold is not None
             text = strip_closing_bold(bold.group(2)).rstrip(":：").rstrip()
             out.append(Block("heading", b.start, b.end, [], line_q, text, origin="bold"))
@@ -293,7 +309,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 out.append(Block("paragraph", b.start + 1, b.end, b.tokens))
             continue
         if b.kind == "paragraph" and id(b) in topics:
-            m = _BOLD_TOPIC.match(b.text.split("\n", 1)[0])
+            m = BOLD_TOPIC.match(b.text.split("\n", 1)[0])
             text = f"{m.group(2)}. {m.group(3).strip()}"
             out.append(Block("heading", b.start, b.start + 1, [], level + 1, text, origin="topic"))
             if b.end > b.start + 1:
@@ -480,7 +496,7 @@ def _introduces(before: Block | None) -> bool:
     text = T.plain(raw).rstrip()
     if len(text) >= 8 and text.endswith((":", "：")):
         return True
-    label = _BOLD_LINE.match(raw)
+    label = BOLD_LINE.match(raw)
     return bool(label) and len(text) <= 20 and not T.reads_as_question(text)
 
 
@@ -516,8 +532,8 @@ def _next_line_question(b: Block, number: int) -> bool:
     however it is worded (`**8.…，并使用公式推导进行讲解**`)."""
     if b.kind != "paragraph" or "\n" in b.text.strip() or not number:
         return False
-    bold = _BOLD_LINE.match(b.text.strip())
-    if not bold or len(bold.group(2)) > _BOLD_NUMBERED_MAX or _is_bold_label(bold):
+    bold = BOLD_LINE.match(b.text.strip())
+    if not bold or len(bold.group(2)) > _BOLD_NUMBERED_MAX or is_bold_label(bold):
         return False
     return T.split_label(T.plain(bold.group(2)))[0] == str(number + 1)
 
@@ -565,11 +581,11 @@ def _bold_follow_up(b: Block, after: Block | None) -> bool:
         return False
     if after.kind == "heading" or not has_content([after]):
         return False
-    bold = _BOLD_LINE.match(b.text.strip())
+    bold = BOLD_LINE.match(b.text.strip())
     if not bold:
         return False
     inner = T.plain(bold.group(2)).rstrip()  # `**<font color=red>…？</font>**`
-    if _names_a_question(inner + bold.group(3)):
+    if names_a_question(inner + bold.group(3)):
         return True  # `**xgboost 和 gbdt 的区别：**`
     if bold.group(3) or not inner.endswith(("?", "？")):
         return False
@@ -664,8 +680,8 @@ def _answers_line_question(b: Block, last: Block | None) -> bool:
     answer, `两者不同：`, was taken before.)"""
     if last is None or last.origin not in LINE_QUESTIONS:
         return False
-    firsts = [t.content.split("\n", 1)[0] for t in _first_inlines(b)]
-    asking = sum(item_asks(t) and len(T.plain(t)) <= _ASKED_ITEM for t in firsts)
+    firsts = [t.content.split("\n", 1)[0] for t in first_inlines(b)]
+    asking = sum(item_asks(t) and len(T.plain(t)) <= ASKED_ITEM for t in firsts)
     return 2 * asking < len(firsts)
 
 
@@ -741,7 +757,7 @@ def _follow_up_list(
         if after.kind != "other" or not after.tokens:
             return None
         return promote_list(after, lines, level, answered_only=True)
-    if not _is_list(b):
+    if not is_list(b):
         return None
     spans = item_spans(b.tokens)
     if not spans:
@@ -785,7 +801,7 @@ def _labelled_pairs(b: Block, lines: list[str], level: int) -> list[Block] | Non
     (`- **Interviewer:** …` then `- **Candidate (Short Answer):** …`, `- **Candidate (Deep
     Dive):** …`): list items in turns, each question labelled and its answer in the labelled
     items after it; None unless every item belongs to such a turn."""
-    if not _is_list(b):
+    if not is_list(b):
         return None
     turns: list[tuple[tuple[int, int], str, list[tuple[int, int]]]] = []
     for i, j in item_spans(b.tokens):
@@ -820,23 +836,6 @@ _ANSWER_MARK_RE = re.compile(
 )
 
 
-def _names_a_question(text: str) -> bool:
-    """`xgboost 和 gbdt 的区别：`: a label that, its colon aside, is a whole question naming
-    its subject; short labels (`区别：`, `为什么：`) lean on the text around them."""
-    text = text.rstrip()
-    if not text.endswith((":", "：")):
-        return False
-    core = T.split_label(T.undecorate(T.plain(text.rstrip(":：")))[0])[1].strip()
-    if len(core) < 8 or core.endswith(("?", "？")) or _LEANS.match(core):
-        return False  # `为什么用正弦函数：` asks about the text above it
-    if core.isascii():
-        return False  # `When to Use PR-AUC:`: English asks with its mark, a colon labels
-    return T.reads_as_question(core)
-
-
-_LEANS = re.compile(r"(为什么|为何|如何|怎么|怎样|什么|why|how|what)", re.I)
-
-
 def _follow_up(line: str) -> bool:
     """`追问：…`, `Follow-up: …`, and `问题2.5: …` (numbered as a question of its own)."""
     m = QA_PREFIX.match(line)
@@ -846,125 +845,6 @@ def _follow_up(line: str) -> bool:
     )
 
 
-# `**1、数据结构分类**` alone on its line: a numbered topic, its explanation below it.
-_BOLD_TOPIC = re.compile(
-    r"^\s*(\*\*|__)\s*(\d{1,3})\s*[、.．)）](?!\d)\s*([^*_\n:：]{1,60}?)\s*\1\s*$"
-)
-
-
-def _topic_runs(blocks: list[Block]) -> set[int]:
-    """Numbered bold topic lines under one heading (`**1、数据结构分类**`, `**2、基本数据类型**`),
-    two or more numbered in order, most of them explained by what follows: each is a topic."""
-
-    def keep(run: list[tuple]) -> bool:  # (id, number, explained)
-        numbers = [r[1] for r in run]
-        ordered = numbers == list(range(numbers[0], numbers[0] + len(numbers)))
-        return len(run) >= 2 and ordered and 2 * sum(r[2] for r in run) > len(run)
-
-    runs = _Runs(keep)
-    for k, b in enumerate(blocks):
-        if b.kind == "heading":
-            runs.close()
-            continue
-        m = _BOLD_TOPIC.match(b.text.split("\n", 1)[0]) if b.kind == "paragraph" else None
-        if m is None:
-            continue
-        after = blocks[k + 1] if k + 1 < len(blocks) else None
-        explained = "\n" in b.text.strip() or bool(
-            after is not None
-            and after.kind not in ("heading", "hr")
-            and not (after.kind == "paragraph" and _BOLD_TOPIC.match(after.text.split("\n", 1)[0]))
-            and has_content([after])
-        )
-        runs.add((id(b), int(m.group(2)), explained))
-    return runs.done()
-
-
-_BOLD_TOPIC_MAX = 60  # characters: a topic is named, not said in a sentence
-
-
-def _bold_topic_lines(blocks: list[Block]) -> set[int]:
-    """Bold lines that name a topic among bold questions, under a heading that asks nothing
-    (`**What is a labeled training set?**` + points, …, `**Principal Component Analysis**` +
-    points): three or more bold lines, most of them asking; a topic explained by what follows
-    it is asked about too. A label (`**区别**：`) or a line with nothing of its own after it
-    (`**Dimensionality Reduction Techniques**` over the next bold line) is not."""
-    found: set[int] = set()
-    run: list[tuple[int, bool, bool]] = []  # (id, asks, explained)
-    asked_above = False
-    bolds = [_bold_line_of(b) for b in blocks] + [None]
-    for k, b in enumerate([*blocks, None]):
-        if b is None or b.kind == "heading":
-            if len(run) >= 3 and 2 * sum(r[1] for r in run) >= len(run) and not asked_above:
-                found.update(r[0] for r in run if not r[1] and r[2])
-            run = []
-            asked_above = b is not None and T.reads_as_question(unbold(b.text.strip()))
-            continue
-        bold = bolds[k]
-        if bold is None:
-            continue
-        after = blocks[k + 1] if k + 1 < len(blocks) else None
-        rest = b.text.strip().split("\n")[_wrapped_bold(b.text) :]
-        explained = bool(rest and not _BOLD_LINE.match(rest[0])) or bool(
-            not rest
-            and after is not None
-            and after.kind not in ("heading", "hr")
-            and bolds[k + 1] is None
-            and has_content([after])
-        )
-        named = len(T.plain(bold.group(2))) <= _BOLD_TOPIC_MAX
-        run.append((id(b), bold_question(bold.group(2)), explained and named))
-    return found
-
-
-def _bold_line_of(b: Block) -> re.Match[str] | None:
-    """The bold line opening paragraph `b` (not a label, not numbered), or None."""
-    if b.kind != "paragraph":
-        return None
-    bold, _, first = _bold_opening(b.text)
-    if bold is None or _is_bold_label(bold) or _BOLD_TOPIC.match(first) or QA_PREFIX.match(first):
-        return None
-    return bold
-
-
-def _is_quote(b: Block | None) -> bool:
-    return b is not None and bool(b.tokens) and b.tokens[0].type == "blockquote_open"
-
-
-def _quoted_runs(blocks: list[Block]) -> set[int]:
-    """An interview's list of questions under one heading, some items answered by a quote
-    right after them (`4. bagging 和 boosting 的区别` + `> 二者都是集成学习…`): every list of
-    that heading is a list of questions, when most of its items ask or only some of them
-    are answered (a list of tips, each explained by its quote, is no interview)."""
-    found: set[int] = set()
-    lists: list[Block] = []
-    quoted = prose = 0
-    for k, b in enumerate([*blocks, None]):
-        if b is None or b.kind == "heading":
-            items = [t.content for x in lists for t in _first_inlines(x)] if quoted else []
-            asking = sum(item_asks(t) for t in items)
-            short = all("\n" not in t and len(T.plain(t)) <= _ASKED_ITEM for t in items)
-            # `- L1范数: 为x向量各个元素绝对值之和`: a term and its definition, no question
-            defined = sum(_DEFINED.search(T.plain(t)) is not None for t in items)
-            if (
-                quoted
-                and short
-                and 2 * defined < len(items)
-                and prose <= 1  # an interview's record: its lists, their quotes, one intro
-                and (2 * asking >= len(items) or 2 * quoted < len(items))
-                and (asking or quoted >= 2)  # one quote after points that ask nothing sums up
-            ):
-                found.update(id(x) for x in lists)
-            lists, quoted, prose = [], 0, 0
-        elif b.kind == "paragraph":
-            prose += 1
-        elif _is_list(b):
-            lists.append(b)
-            quoted += _is_quote(blocks[k + 1] if k + 1 < len(blocks) else None)
-    return found
-
-
-_ASKED_ITEM = 80  # characters: an interview's question fits on one short line
 # `### 一面`, `## 字节二面（60min）`, `### HR 面`, `## 笔试`: a round of an interview; the
 # items of its lists are what was asked, and the text after a list answers its last item.
 ROUND = re.compile(
@@ -974,46 +854,11 @@ ROUND = re.compile(
 )
 
 
-def _resumed_lists(blocks: list[Block]) -> set[int]:
-    """`2. …？` `3. …？` `4. …？`, then text, then `5. …？`: a numbered list of questions that
-    resumes after the text (numbered on from its last item) was interrupted by the answer to
-    that item, so its items are questions and the text answers the last one."""
-    found: set[int] = set()
-    asked = [_asked_numbers(b) for b in blocks]
-    for k, numbers in enumerate(asked):
-        if not numbers:
-            continue
-        for at in range(k + 1, len(blocks)):  # to the next list or heading: each block once
-            if blocks[at].kind == "heading" or _is_list(blocks[at]):
-                if at > k + 1 and asked[at][:1] == [numbers[-1] + 1]:
-                    found.add(id(blocks[k]))
-                break
-    return found
-
-
-def _is_list(b: Block | None) -> bool:
-    """A list block (bulleted or ordered)."""
-    return b is not None and b.kind == "other" and bool(b.tokens) and b.tokens[0].type in LISTS
-
-
-def _asked_numbers(b: Block) -> list[int]:
-    """The numbers of an ordered list whose items are one short line each and ask; else []."""
-    if b.kind != "other" or not b.tokens or b.tokens[0].type != "ordered_list_open":
-        return []
-    spans = item_spans(b.tokens)
-    firsts = [t.content for t in _first_inlines(b)]
-    if len(firsts) != len(spans) or any(j - i > 4 for i, j in spans):
-        return []  # an item with more than its line (a nested answer)
-    if not all("\n" not in t and len(T.plain(t)) <= _ASKED_ITEM and item_asks(t) for t in firsts):
-        return []
-    return [int(b.tokens[i].info) for i, _ in spans if b.tokens[i].info.isdigit()]
-
-
 def _asked_in_round(b: Block, before: Block | None) -> bool:
     """A list in an interview's round: short items, not the answer to the item just above
     (`- 过拟合怎么处理?` over `1. 增加数据量…`) nor introduced by a label of an answer
     (`优点：` over `1. 加速收敛`)."""
-    if not _is_list(b):
+    if not is_list(b):
         return False
     if before is not None and before.kind == "heading" and before.origin == "list":
         return False
@@ -1023,17 +868,8 @@ def _asked_in_round(b: Block, before: Block | None) -> bool:
         and before.text.rstrip().endswith((":", "："))
     ):
         return False
-    items = [t.content for t in _first_inlines(b)]
-    return bool(items) and all(len(T.plain(t.split("\n", 1)[0])) <= _ASKED_ITEM for t in items)
-
-
-_DEFINED = re.compile(r"[^?？\s]\s*+[:：]\s*+\S")
-
-
-def _first_inlines(b: Block) -> list[Token]:
-    """The first line of each top-level item of a list block."""
-    base = b.tokens[0].level
-    return [t for t in b.tokens if t.type == "inline" and t.level == base + 3]
+    items = [t.content for t in first_inlines(b)]
+    return bool(items) and all(len(T.plain(t.split("\n", 1)[0])) <= ASKED_ITEM for t in items)
 
 
 _PROBLEM_LABEL = re.compile(
@@ -1053,79 +889,6 @@ def _states_the_problem(b: Block, above: Block | None) -> bool:
         and bool(above.text.strip())
         and _PROBLEM_LABEL.match(b.text) is not None
     )
-
-
-def _recap_lines(blocks: list[Block]) -> set[int]:
-    """The lines of sections (between headings) that are an interview's record of what was
-    asked (`T.question_lines`): their questions have no answers."""
-    found: set[int] = set()
-    section: list[Block] = []
-    for b in [*blocks, None]:
-        if b is not None and b.kind != "heading":
-            section.append(b)
-            continue
-        if record_of_questions(section):
-            found.update(id(x) for x in section)
-        section = []
-    return found
-
-
-def record_of_questions(blocks: list[Block]) -> bool:
-    """Only lines of their own, an interview's record of what was asked (`T.question_lines`)."""
-    paras = [x for x in blocks if x.kind != "container"]
-    if paras and all(_plain_fence(x) for x in paras):
-        return _fenced_questions(paras)
-    if not paras or any(x.kind != "paragraph" or "\n" in x.text.strip() for x in paras):
-        return False
-    return T.question_lines([x.text for x in paras])
-
-
-def _plain_fence(b: Block) -> bool:
-    """A fence with no language: text set apart, not code."""
-    return (
-        len(b.tokens) == 1
-        and b.tokens[0].type == "fence"
-        and b.tokens[0].info.strip().lower() in ("", "text", "txt", "plain")
-    )
-
-
-def _fenced_questions(fences: list[Block]) -> bool:
-    """`### SVM：` over a fence of what was asked, a question a line (`SVM的推导…`,
-    `加大训练数据量一定能提高SVM准确率吗？`): three lines or more, most of them asking."""
-    texts = [ln for b in fences for ln in b.tokens[0].content.split("\n") if ln.strip()]
-    asking = sum(T.reads_as_question(ln) for ln in texts)
-    return len(texts) >= 3 and 3 * asking >= 2 * len(texts)
-
-
-def _numbered_paragraphs(blocks: list[Block]) -> set[int]:
-    """`（1.）详细介绍一下逻辑回归。` with its answer on the lines below, `（2.）…`, `（3.）…`:
-    paragraphs numbered in order under one heading, three or more, most first lines asking,
-    some answered by the lines after their first or the text after them: each is a
-    question (an unanswered one is left out as any unanswered question is)."""
-
-    def keep(run: list[tuple]) -> bool:  # (id, number, asks, answered)
-        asking, answered = sum(r[2] for r in run), sum(r[3] for r in run)
-        return len(run) >= 3 and 2 * asking >= len(run) and answered > 0  # all are kept
-
-    runs = _Runs(keep)
-    for k, b in enumerate(blocks):
-        if b.kind == "heading":
-            runs.close()
-        if b.kind != "paragraph" or b.raw is not None:
-            continue
-        label, rest = T.split_label(b.text.split("\n", 1)[0])
-        if not label.isdigit():
-            continue
-        after = blocks[k + 1] if k + 1 < len(blocks) else None
-        answered = "\n" in b.text.strip() or not (
-            after is None
-            or after.kind == "heading"
-            or (after.kind == "paragraph" and T.split_label(after.text)[0].isdigit())
-        )
-        if runs.run and int(label) != runs.run[-1][1] + 1:
-            runs.close()
-        runs.add((id(b), int(label), T.reads_as_question(rest), answered))
-    return runs.done()
 
 
 # `## 题目描述` + the question, then `## 参考答案` + the answer: the template of a question bank.
@@ -1159,7 +922,7 @@ def _stated_questions(blocks: list[Block]) -> list[Block]:
             out[-1].origin = "prefix"
             k += 1
             continue
-        listed = k + 2 < len(blocks) and _is_list(blocks[k + 1])  # the points it asks about
+        listed = k + 2 < len(blocks) and is_list(blocks[k + 1])  # the points it asks about
         if (
             not under
             and b.tokens
@@ -1224,146 +987,13 @@ def _states(head: Block, text: Block, after: Block) -> bool:
     )
 
 
-def _one_item(b: Block, kind: str) -> tuple[int, int] | None:
-    """The token span of the one item of a list of `kind` (`ordered_list_open`, …), or None."""
-    if not _is_list(b) or b.tokens[0].type != kind:
-        return None
-    spans = item_spans(b.tokens)
-    return spans[0] if len(spans) == 1 else None
-
-
-def _lone_item(b: Block) -> tuple[int, str] | None:
-    """(number, first line) of an ordered list of one item."""
-    span = _one_item(b, "ordered_list_open")
-    if span is None or not b.tokens[span[0]].info.isdigit():
-        return None
-    return int(b.tokens[span[0]].info), first_line(item_inline(b.tokens, *span))
-
-
-def _item_runs(blocks: list[Block]) -> set[int]:
-    """`1. transformer模型结构图` + a figure, `2. …为何使用多头注意力` + code, …: ordered
-    lists of one item each, numbered on across the text between them (a number may hide
-    in a paragraph's last line), three or more under one heading, each followed by its
-    answer, half of them asking: each item is a question, asking or naming its topic."""
-    runs = _Runs(lambda run: len(run) >= 3 and 2 * sum(r[2] for r in run) >= len(run))
-    for k, b in enumerate(blocks):  # (id, number, asks)
-        if b.kind == "heading":
-            runs.close()
-            continue
-        item = _lone_item(b)
-        if item is None:
-            continue
-        after = blocks[k + 1] if k + 1 < len(blocks) else None
-        if after is None or after.kind == "heading" or _lone_item(after) is not None:
-            runs.close()
-            continue
-        if runs.run and not 0 < item[0] - runs.run[-1][1] <= 2:
-            runs.close()
-        runs.add((id(b), item[0], item_asks(item[1])))
-    return runs.done()
-
-
-def _bullet_runs(blocks: list[Block]) -> set[int]:
-    """`- 索引下推` + its explanation, `- count()问题` + …, `- 为什么不要使用长事务？` + …: bullet
-    lists of one short line each, three or more in a row under one heading (no list of
-    several items between them), each followed by text of its own (an ordered list of its
-    points too): each item is a question, asking or naming its topic."""
-    runs = _Runs(lambda run: len(run) >= 3)
-    for k, b in enumerate(blocks):
-        if b.kind in ("heading", "hr"):
-            runs.close()
-            continue
-        if not _is_list(b):
-            continue
-        if _ordered(b) and runs.run and runs.run[-1][0] == id(blocks[k - 1]):
-            continue  # the points of the bullet just before it
-        after = blocks[k + 1] if k + 1 < len(blocks) else None
-        if (
-            not _lone_bullet(b)
-            or after is None
-            or after.kind in ("heading", "hr")
-            or (_is_list(after) and not _ordered(after))
-            or _asks_in_bold(after)  # `- K-means` between bold questions: an answer
-        ):
-            runs.close()
-            continue
-        runs.add((id(b),))
-    return runs.done()
-
-
-def _ordered(b: Block) -> bool:
-    """An ordered list (after a bullet, its own points: `- 发生的时机` + `1. …` `2. …`)."""
-    return b.tokens[0].type == "ordered_list_open"
-
-
-def _asks_in_bold(b: Block) -> bool:
-    """A paragraph opened by a bold question (`**What type of algorithm …?**`)."""
-    bold = _bold_opening(b.text)[0] if b.kind == "paragraph" else None
-    return bold is not None and T.reads_as_question(bold.group(2))
-
-
-_BULLET_TOPIC = 40  # characters: a topic is named in a few words
-
-
-def _lone_bullet(b: Block) -> bool:
-    """A bullet list of one item, one short line that names a topic or asks."""
-    span = _one_item(b, "bullet_list_open")
-    if span is None or span[1] - span[0] > 4:
-        return False  # several items, or one with more than its line
-    first = first_line(item_inline(b.tokens, *span))
-    text = T.plain(first)
-    if "\n" in first or not text or len(text) > _BULLET_TOPIC:
-        return False
-    return item_asks(first) or not _TERM_END.search(text)
-
-
-_TERM_CHARS = 60  # `RLHF（Reinforcement Learning from Human Feedback）`
-_TERM_END = re.compile(r"[。.!！?？:：；;，,、]$")
-
-
-def _term(tokens: list[Token], i: int, j: int) -> str | None:
-    """`* LLM` + `大语言模型（LLM）是…` on the lines below it: the term an item names and
-    explains (a short first line, no sentence, not a question, more lines after it)."""
-    inline = item_inline(tokens, i, j)
-    if inline is None:
-        return None
-    first, _, rest = inline.content.partition("\n")
-    term = T.plain(first).strip()
-    more = rest.strip() or any(t.type == "inline" and t is not inline for t in tokens[i:j])
-    if not more or not term or len(term) > _TERM_CHARS or _TERM_END.search(term):
-        return None
-    return None if T.reads_as_question(term) else first.strip()
-
-
-def _glossary_lists(blocks: list[Block]) -> set[int]:
-    """The lists of a glossary (`名词解释`): outside any heading, or under a heading that
-    says so, three or more items in all, two in three of them a term and its explanation
-    (`* SFT (Supervised Fine-Tuning)` + what it is): each term is a card. Under any other
-    heading such a list explains that heading's topic."""
-    found: set[int] = set()
-    lists: list[Block] = []
-    glossary = True  # before the first heading
-    for b in [*blocks, None]:
-        if b is not None and b.kind != "heading":
-            if _is_list(b):
-                lists.append(b)
-            continue
-        spans = [(x, s) for x in lists for s in item_spans(x.tokens)]
-        terms = sum(_term(x.tokens, *s) is not None for x, s in spans)
-        if glossary and terms >= 3 and 3 * terms >= 2 * len(spans):
-            found.update(id(x) for x in lists)
-        lists = []
-        glossary = b is not None and bool(T.GLOSSARY_TITLE.search(T.plain(b.text).strip()))
-    return found
-
-
 def _term_items(b: Block, lines: list[str], level: int) -> list[Block]:
     """A glossary list: a card's heading for each term, its explanation the card's answer;
     an item that is no term (`* QLORA 的主要特点是：`) goes on with the term before it."""
     out: list[Block] = []
     for i, j in item_spans(b.tokens):
         s, e = b.tokens[i].map
-        term = _term(b.tokens, i, j)
+        term = item_term(b.tokens, i, j)
         if term is not None:
             out.append(Block("heading", s, s + 1, [], level + 1, term, origin="term"))
             s += 1
@@ -1374,71 +1004,6 @@ def _term_items(b: Block, lines: list[str], level: int) -> list[Block]:
         )
         if raw := dedented(body):
             out.append(Block("paragraph", s, e, [], raw=raw))
-    return out
-
-
-class _Runs:
-    """Runs of numbered blocks under one heading: each entry starts with the block's id,
-    and a run is kept, when it closes, if `keep` says so."""
-
-    def __init__(self, keep: Callable[[list[tuple]], bool]) -> None:
-        self.keep, self.run, self.found = keep, [], set()
-
-    def add(self, entry: tuple) -> None:
-        self.run.append(entry)
-
-    def close(self) -> None:
-        if self.run and self.keep(self.run):
-            self.found.update(r[0] for r in self.run)
-        self.run = []
-
-    def done(self) -> set[int]:
-        self.close()
-        return self.found
-
-
-def _task_runs(blocks: list[Block]) -> set[int]:
-    """Tasks: numbered bold paragraphs that come two or more under one heading, and runs of
-    three or more numbered one-line paragraphs (`1、查询…`, `2、…`), numbered in order,
-    at least two of them followed by code (their answers)."""
-    found: set[int] = set()
-    run: list[int] = []
-    lines: list[tuple[int, int, bool]] = []  # (id, number, followed by code)
-    for k, b in enumerate([*blocks, None]):
-        if b is None or b.kind == "heading":
-            if len(run) >= 2:
-                found.update(run)
-            found.update(_numbered_run(lines))
-            run, lines = [], []
-        elif b.kind == "paragraph" and _task_text(first := b.text.split("\n", 1)[0]):
-            if not _labels_a_member(first):
-                run.append(id(b))
-        elif b.kind == "paragraph" and b.raw is None and "\n" not in b.text:
-            label = T.split_label(b.text)[0]
-            if label.isdigit():
-                after = blocks[k + 1] if k + 1 < len(blocks) else None
-                code = bool(after and after.tokens and after.tokens[0].type == "fence")
-                lines.append((id(b), int(label), code))
-    return found
-
-
-def _labels_a_member(line: str) -> bool:
-    """`**1. vector：**底层使用数组…`: a numbered name with its colon in bold, explained after
-    it on its line: a member of the set the heading names (`## STL中各个容器的底层结构`),
-    part of its answer, not a task."""
-    m = _NAMED_TASK.match(line)
-    return bool(m and (m.group(3).rstrip().endswith((":", "：")) or m.group(4) in (":", "：")))
-
-
-def _numbered_run(lines: list[tuple[int, int, bool]]) -> set[int]:
-    out: set[int] = set()
-    start = 0
-    for k in range(1, len(lines) + 1):
-        if k == len(lines) or lines[k][1] != lines[k - 1][1] + 1:
-            seq = lines[start:k]
-            if len(seq) >= 3 and sum(code for _, _, code in seq) >= 2:
-                out.update(i for i, _, _ in seq)
-            start = k
     return out
 
 
@@ -1505,9 +1070,9 @@ def _promote_paragraph(
         rest = "\n".join([_ANSWER_AFTER.sub("", m.group(2), count=1), *b.text.split("\n")[1:]])
         return [head, Block("paragraph", b.start, b.end, [], raw=rest)]
     elif (
-        (t := _task_text(first))
+        (t := task_text(first))
         and (task or T.reads_as_question(t[1]))
-        and not (_labels_a_member(first))
+        and not (labels_a_member(first))
     ):
         text, origin = f"{t[0]}. {t[1]}", "task"
     elif task:
@@ -1526,8 +1091,8 @@ def _promote_paragraph(
         rest = "\n".join([m.group(3), *b.text.split("\n")[1:]])
         return [head, Block("paragraph", b.start, b.end, [], raw=rest)]
     else:
-        bold, taken, _ = _bold_opening(b.text)
-        if not bold or _is_bold_label(bold):
+        bold, taken, _ = bold_opening(b.text)
+        if not bold or is_bold_label(bold):
             return [b]
         if not (topic or bold_question(bold.group(2))):
             return [b]
@@ -1578,35 +1143,6 @@ def label_number(label: str) -> int | None:
     return _ROMAN.get(label.lower())
 
 
-def _bold_opening(text: str) -> tuple[re.Match[str] | None, int, str]:
-    """The bold line opening `text`, how many lines it takes (one, or the 2–3 an editor
-    wrapped it over) and those lines joined as they read."""
-    taken = _wrapped_bold(text)
-    opening = T.join_lines([ln.strip() for ln in text.split("\n")[:taken]])
-    opening = _MARK_AFTER.sub(r"\2\1", opening)  # `**为什么要做多头注意力呢**？`
-    return _BOLD_LINE.match(T.undecorate(opening)[0]), taken, opening
-
-
-# A question mark typed after the closing bold: the bold question's own.
-_MARK_AFTER = re.compile(r"(\*\*|__)[ \t]*+([?？])$")
-
-
-def _wrapped_bold(text: str) -> int:
-    """How many lines the bold question opening `text` takes: 1, or 2–3 when an editor
-    wrapped it (`**What type of algorithm would you use to segment your customers into` /
-    `multiple groups?**`)."""
-    lines = text.split("\n", 3)
-    if not lines[0].lstrip().startswith(("**", "__")) or len(lines) < 2:
-        return 1
-    mark = lines[0].lstrip()[:2]
-    if mark in lines[0].lstrip()[2:]:
-        return 1  # the bold closes on the first line
-    for k in (1, 2):
-        if k < len(lines) and mark in lines[k]:
-            return k + 1 if lines[k].rstrip().rstrip(":：").endswith(mark) else 1
-    return 1
-
-
 # A heading that states a situation: a sentence, or a scenario's label.
 _SITUATION = re.compile(r"[.。]$|^(scenario|case|situation|场景|情景|案例)\s*+\d*+\s*+[:：.]", re.I)
 _PROMPT_WORDS = 4  # `How do you decide?`; a CJK prompt has at most twice as many characters
@@ -1620,7 +1156,7 @@ def _prompt_of(b: Block, above: Block | None, title: str) -> str:
         return ""
     if not _SITUATION.search(T.plain(title).strip()):
         return ""
-    bold = _BOLD_LINE.match(b.text.split("\n", 1)[0].strip())
+    bold = BOLD_LINE.match(b.text.split("\n", 1)[0].strip())
     if not bold or not bold.group(2).rstrip().endswith(("?", "？")):
         return ""
     ask = T.plain(bold.group(2)).strip()
@@ -1628,15 +1164,6 @@ def _prompt_of(b: Block, above: Block | None, title: str) -> str:
         len(ask.split()) <= _PROMPT_WORDS if ask.isascii() else len(ask) <= 2 * _PROMPT_WORDS + 1
     )
     return ask if short else ""
-
-
-def _task_text(line: str) -> tuple[str, str] | None:
-    """(number, task) of a numbered bold task line."""
-    if m := _TASK.match(line):
-        return re.sub(r"\D", "", m.group(2) or "") or "", m.group(3)
-    if m := _NAMED_TASK.match(line):
-        return re.sub(r"\D", "", m.group(2)), f"{m.group(3).strip()}{m.group(4)} {m.group(5)}"
-    return None
 
 
 def _question_lines(b: Block) -> list[str] | None:
@@ -1659,15 +1186,6 @@ def _numbered_question(line: str) -> bool:
     """`1，两阶段检测为什么更准？`: a numbered plain line that asks, ending with its mark."""
     label, rest = T.split_label(line)
     return bool(label) and bool(ENDS_ASKING.search(T.undecorate(T.plain(rest))[0]))
-
-
-def _is_bold_label(bold: re.Match[str]) -> bool:
-    """`**区别**：`, `**副作用：**`: a label inside an answer, unless it asks (`**为什么？**：`)."""
-    inner = bold.group(2).rstrip()
-    colon = bool(bold.group(3)) or inner.endswith((":", "："))
-    if _names_a_question(inner + bold.group(3)):
-        return False
-    return colon and not inner.rstrip(":：").rstrip().endswith(("?", "？"))
 
 
 def _is_comment(html: str) -> bool:
@@ -1733,22 +1251,3 @@ def heading_tree(blocks: list[Block]) -> Node:
         else:
             stack[-1].body.append(b)
     return root
-
-
-def has_content(blocks: list[Block]) -> bool:
-    return any(b.kind != "container" and not _renders_nothing(b) for b in blocks)
-
-
-# `<script setup>…</script>`, `<style>…</style>`, `<InteractiveQuiz :questions="q" />`: HTML a
-# card, the page and the sheet never show (a site's scripts and its own components).
-_SCRIPT = re.compile(r"<(script|style)\b", re.I)
-_COMPONENT = re.compile(r"<[A-Z][\w.\-]*+(?:\s[^<>]*)?/>")
-
-
-def _renders_nothing(b: Block) -> bool:
-    if b.kind != "other" or not b.tokens or b.tokens[0].type != "html_block":
-        return False
-    html = b.tokens[0].content.strip()
-    if m := _SCRIPT.match(html):
-        return html.lower().endswith(f"</{m.group(1).lower()}>")
-    return _COMPONENT.fullmatch(html) is not None

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from . import text as T
 from .answerkey import KEY
+from .blockforms import has_content
 from .blocks import (
     LINE_QUESTIONS,
     RECAP_WORDS,
@@ -34,11 +35,10 @@ from .blocks import (
     SUMMARY,
     Block,
     Node,
-    has_content,
     recap_title,
-    record_of_questions,
 )
 from .lineforms import COLON
+from .runs import record_of_questions
 
 # `前言`, `Preface`: what a page says before its subject (alone, or with it: `前言：…`).
 _PREFACE_WORDS = r"前言|引言|写在前面|序言|导读|preface|foreword"

@@ -11,7 +11,8 @@ from typing import Any
 
 from . import text as T
 from .answerkey import MOVED
-from .blocks import Block, Node, has_content
+from .blockforms import has_content
+from .blocks import Block, Node
 from .cardkeys import CardKeys
 from .classify import Classifier, Verdict, is_contents, is_question, q_numbered, title_of
 from .errors import Diagnostics
