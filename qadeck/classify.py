@@ -412,6 +412,7 @@ class Classifier:
                 and not self.asks(node)
                 # numbered, they count from 1 under it: `6.`, `7.` go on a numbering of the file
                 and (not any(labels) or labels[0] in ("1", "一"))
+                and not _lists_topics(title, [_bare_title(k) for k in kids])
                 and all(
                     not k.children
                     and has_content(k.body)
@@ -908,6 +909,25 @@ def _names(title: str, text: str) -> bool:
         return out
 
     return bool(words(title) & words(text))
+
+
+# Between the topics a title lists: `&`, `/`, `、`, `和`, `与`, `vs`, or a space between two
+# Chinese words (`偏差 方差 噪声`; in English a space is inside a name: `Batch Normalization`).
+_TOPIC_SEPARATOR = re.compile(
+    r"\s*+(?:[&/、，,+|]|\band\b|\bvs\b\.?|和|与|及)\s*+|(?<=[\u4e00-\u9fff])\s++(?=[\u4e00-\u9fff])",
+    re.I,
+)
+
+
+def _lists_topics(title: str, kids: list[str]) -> bool:
+    """`### 偏差 方差 噪声` over `#### 偏差`, `#### 方差`, `#### 噪声来源`; `### Dropout &
+    DropConnect` over each: a title that lists the topics its sub-headings open, each
+    sub-heading one of them. They are topics of their own, not facets of one."""
+    topics = [t.lower() for t in _TOPIC_SEPARATOR.split(title) if t.strip()]
+    if len(topics) < 2:
+        return False
+    opened = [next((t for t in topics if k.lower().startswith(t)), None) for k in kids]
+    return None not in opened and len(set(opened)) >= 2
 
 
 def _answered_item(node: Node) -> bool:
