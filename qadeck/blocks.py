@@ -138,7 +138,11 @@ def _group(tokens: list[Token], lines: list[str]) -> list[Block]:
                 j += 1
         group = tokens[i : j + 1]
         start, end = tok.map or (0, 0)
-        if tok.type == "heading_open":
+        if tok.type == "heading_open" and _IMAGES_ONLY.fullmatch(group[1].content):
+            # `### ![](figure/kl.png)`: a figure the author marked as a heading, not one
+            image = group[1].content.strip()
+            out.append(Block("paragraph", start, end, [], text=image, raw=image))
+        elif tok.type == "heading_open":
             out.append(Block("heading", start, end, group, int(tok.tag[1]), group[1].content))
         elif tok.type == "hr":
             out.append(Block("hr", start, end, group))
@@ -156,6 +160,10 @@ def _group(tokens: list[Token], lines: list[str]) -> list[Block]:
             out.append(Block("other", start, end, group))
         i = j + 1
     return out
+
+
+# Images and nothing else (Markdown images, or `<img …>` tags).
+_IMAGES_ONLY = re.compile(r"(?:\s*+(?:!\[[^\]\n]*+\]\([^()\n]*+\)|<img\b[^<>\n]*+>))++\s*+", re.I)
 
 
 # `###LR`: a heading without the space CommonMark wants (older editors took it); two hashes
@@ -196,6 +204,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     top = max(min((b.level for b in blocks if b.kind == "heading"), default=1) - 1, 0)
     number: int | None = None  # the number of the question heading being answered
     tasks = task_runs(blocks)
+    deeper = _first_sub_levels(blocks)
     topics = topic_runs(blocks)
     bold_topics = bold_topic_lines(blocks)
     items = item_runs(blocks) | bullet_runs(blocks)
@@ -235,7 +244,13 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 line_q = None  # a heading beside the line questions ends their run
             elif line_q is not None:
                 asking[line_q] = under_question = True  # a heading inside its answer
-            level, in_question, answered = b.level, asked or stage, False
+            # `# Transformer` + `为什么…？` + answer, then `### softmax`: what it promotes
+            # stands beside its first sub-heading, as it would over a `##`
+            level, in_question, answered = (
+                max(b.level, deeper.get(id(b), 0) - 1),
+                asked or stage,
+                False,
+            )
             chain_label, number, named = "", int(label) if label.isdigit() else None, False
             out.append(b)
             continue
@@ -395,6 +410,14 @@ SUMMARY = re.compile(
     re.I,
 )
 _RECAP_TITLE = re.compile(RECAP_WORDS, re.I)
+
+
+def _first_sub_levels(blocks: list[Block]) -> dict[int, int]:
+    """By heading id: the level of the heading right after it, where that one is deeper."""
+    headings = [b for b in blocks if b.kind == "heading"]
+    return {
+        id(a): b.level for a, b in zip(headings, headings[1:], strict=False) if b.level > a.level
+    }
 
 
 def recap_title(title: str) -> bool:
