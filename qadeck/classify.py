@@ -926,8 +926,13 @@ def _lists_topics(title: str, kids: list[str]) -> bool:
     topics = [t.lower() for t in _TOPIC_SEPARATOR.split(title) if t.strip()]
     if len(topics) < 2:
         return False
-    opened = [next((t for t in topics if k.lower().startswith(t)), None) for k in kids]
+    # the last topic may carry the rest of the phrase: `ID3, C4.5, CART生成决策树` over `CART`
+    opened = [next((t for t in topics if _opens(k.lower().rstrip(":："), t)), None) for k in kids]
     return None not in opened and len(set(opened)) >= 2
+
+
+def _opens(kid: str, topic: str) -> bool:
+    return kid.startswith(topic) or (len(kid) >= 2 and topic.startswith(kid))
 
 
 def _answered_item(node: Node) -> bool:
