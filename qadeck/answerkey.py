@@ -89,8 +89,9 @@ def _entries(region: list[Block], lines: list[str]) -> list[tuple[int, Block]] |
                     return None
                 found.append((int(item.info), item.map[0], item.map[1]))
         elif found and b.kind != "heading":
-            number, start, _ = found[-1]
-            found[-1] = (number, start, b.end)
+            number, start, end = found[-1]
+            # (the close of a container left open has no lines of its own: `end` stays)
+            found[-1] = (number, start, max(end, b.end))
         else:
             return None
     numbers = [n for n, _, _ in found]

@@ -367,3 +367,16 @@ def test_check_decisions_names_a_joined_answer_key(tmp_path):
     key = [ln for ln in result.output.splitlines() if "Answer Key" in ln]
     assert len(key) == 1 and "note" in key[0] and "[answer-key]" in key[0], result.output
     assert "Scaled." in parse_text(src.read_text(), str(src)).sections[0].cards[0].answer
+
+
+def test_an_answer_key_after_a_container_left_open_is_read():
+    """A callout never closed (`::: tip` … `::: 改`) runs to the end of the file, and its
+    close, which has no lines of its own, ends the answer key: no crash (found by the
+    incremental test's edits)."""
+    src = (
+        "## 测验\n\n::: tip 要点\n记住。\n::: 改\n\n### 什么是交叉熵？\n交叉熵。\n\n"
+        "## 答案\n\n**Q1. 答案：B**\n全部保留。\n\n**Q2. 答案：A**\n权重为零。\n"
+    )
+    doc = parse_text(src, "k.md")
+    assert [c.question for c in doc.cards][:1] == ["什么是交叉熵？"]
+    assert "权重为零" in "".join(c.answer for c in doc.cards)
