@@ -205,6 +205,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
     number: int | None = None  # the number of the question heading being answered
     tasks = task_runs(blocks)
     deeper = _first_sub_levels(blocks)
+    base = 0  # the level of the heading open
     topics = topic_runs(blocks)
     bold_topics = bold_topic_lines(blocks)
     items = item_runs(blocks) | bullet_runs(blocks)
@@ -251,6 +252,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
                 asked or stage,
                 False,
             )
+            base = b.level
             chain_label, number, named = "", int(label) if label.isdigit() else None, False
             out.append(b)
             continue
@@ -341,9 +343,14 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             # `2，构造函数的初始化顺序。` after question 1 is question 2, asked or not
             # `2.5.22 LangChain 的令牌问题` after `2.5.21 …？`: the next item, not its answer
             follows = next_label(chain_label, label) or id(b) in numbered
+            # `6、SVM 何时用高斯核` + `考点: …` + `参考回答：…`: a question bank's entry
+            follows = follows or _answer_labelled(b, blocks[i : i + 3])
             # `**2.…？**` after `## 1. **核心思想**` inside the answer to `**1.…？**`: the
             # next question, beside the first, not under the headings of its answer
             at = line_q - 1 if line_q is not None and level >= line_q else level
+            below = blocks[i] if i < len(blocks) else None
+            if below is not None and below.kind == "heading" and below.level > level:
+                at = min(at, base)  # `**Q2 …？**` right over `##### KNN`: its answer's parts
             if asked := _question_lines(b):  # `1、…？` / `2、…？` / … one a line, no answer
                 out.extend(_line_heading(b.start + k, at + 1, row) for k, row in enumerate(asked))
                 chain_label, named = T.split_label(asked[-1])[0], False
@@ -410,6 +417,25 @@ SUMMARY = re.compile(
     re.I,
 )
 _RECAP_TITLE = re.compile(RECAP_WORDS, re.I)
+
+
+def _answer_labelled(b: Block, after: list[Block]) -> bool:
+    """A line of its own (`b`), then text that opens with an answer's label and its answer,
+    perhaps after the facts a question bank notes (`考点: …`, `公司: …`, then `参考回答：…`)."""
+    if b.raw is not None or "\n" in b.text.strip() or len(T.plain(b.text)) > PLAIN_MAX:
+        return False
+    if T.QUESTION_FACTS.match(b.text) or T.ANSWER_LABEL.match(b.text):
+        return False
+    for x in after:
+        if x.kind != "paragraph":
+            return False
+        rows = x.text.strip().split("\n")
+        for k, row in enumerate(rows):
+            if m := T.ANSWER_LABEL.match(row):
+                return bool(row[m.end() :].strip()) or k + 1 < len(rows)
+            if not T.QUESTION_FACTS.match(row):
+                return False
+    return False
 
 
 def _first_sub_levels(blocks: list[Block]) -> dict[int, int]:

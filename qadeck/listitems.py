@@ -101,7 +101,7 @@ def promote_list(
     out: list[Block] = []
     start = _first_number(items)
     for k, (item, first) in enumerate(zip(items, firsts, strict=True)):
-        if out and _ANSWER_LABEL.fullmatch(T.plain(first).strip()) and item.map:
+        if out and _PART_LABEL.fullmatch(T.plain(first).strip()) and item.map:
             s, e = item.map  # `* 优点：` after `* 协同过滤的优缺点`: part of its answer
             out.append(Block("paragraph", s, e, [], raw=dedented(lines[s:e])))
             continue
@@ -110,7 +110,7 @@ def promote_list(
 
 
 # `优点：`, `缺点：`, `Pros:`: an item that labels a part of the answer above it.
-_ANSWER_LABEL = re.compile(
+_PART_LABEL = re.compile(
     r"(优点|缺点|优势|劣势|不足|原因|方法|步骤|例子|示例|举例|注意|总结|pros|cons|example)\s*[:：]",
     re.I,
 )

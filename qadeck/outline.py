@@ -33,12 +33,6 @@ from .qindex import cross_check, split_index
 from .sectioncache import Memo
 from .sourcetext import prose_lines, source_of
 
-# `答：`, `**Answer:**`, `Ans.` (a question book's): the label an answer opens with.
-_ANSWER_PREFIX = re.compile(
-    r"^\s*(?:\*\*|__)?(?:(?:答|回答|答案|参考答案|解答|A|Answer|Ans)\s*(?:\*\*|__)?[:：]|Ans\.)"
-    r"\s*(?:\*\*|__)?\s*",
-    re.I,
-)
 _QUESTION_PART = re.compile(r"(题目|问题|面试题|question|problem)\s*[:：]?", re.I)
 _ORIGIN_REASON = {
     "bold": "a bold line that reads as a question",
@@ -533,7 +527,7 @@ class OutlineBuilder:
                 self.langs.add_to_card(b, translations)
             else:
                 answer_blocks.append(b)
-        answer = _ANSWER_PREFIX.sub("", source_of(self.lines, answer_blocks), count=1)
+        answer = T.ANSWER_LABEL.sub("", source_of(self.lines, answer_blocks), count=1)
         if (not answer.strip() or _only_statement(answer_blocks)) and not translations:
             return self.leave_out(node, question, "has no answer", "a question with no answer")
         if T.is_placeholder(answer) and not translations:

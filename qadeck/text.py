@@ -417,6 +417,21 @@ def undecorate(text: str) -> tuple[str, bool]:
             return t, important
 
 
+# -- question banks: an answer's label, the facts noted of a question ------------------------
+# `参考回答：…`, `答：…`, `Answer: …`, `A: …`: an answer's label, opening its line.
+ANSWER_LABEL = re.compile(
+    r"^\s*(?:\*\*|__)?(?:(?:答|回答|答案|参考答案|参考回答|解答|A|Answer|Ans)\s*(?:\*\*|__)?[:：]|Ans\.)"
+    r"\s*(?:\*\*|__)?\s*",
+    re.I,
+)
+# `考点: SVM 应用`, `公司: 阿里`, `标签：决策树`: what a question bank notes of a question.
+QUESTION_FACTS = re.compile(
+    r"\s*+(?:\*\*|__)?(?:考点|知识点|详情|公司|标签|来源|出处|难度|频率|tags?|source|difficulty|company)"
+    r"\s*+(?:\*\*|__)?[:：]",
+    re.I,
+)
+
+
 # -- placeholders ----------------------------------------------------------------------------
 _PLACEHOLDER_TEXT = (
     "todo tbd tba wip fixme 待补充 待完善 待更新 待完成 待写 待续 未完成 未完待续 略 暂无 "
@@ -539,7 +554,11 @@ def is_placeholder(answer: str) -> bool:
         return False
     if any(f(answer) for f in (_links_index, _labels_only, _worklist, _asks_only, _cites_only)):
         return True
-    t = _TASK_BOX.sub("", answer)
+    # a question bank's facts and its answer's label (`考点: …` / `参考回答：略`) answer nothing
+    t = "\n".join(
+        ANSWER_LABEL.sub("", x, count=1) for x in answer.split("\n") if not QUESTION_FACTS.match(x)
+    )
+    t = _TASK_BOX.sub("", t)
     linked = t != (t := _LINK.sub(_link_prose, t))
     linked = t != (t := _WIKILINK.sub(" ", t)) or linked
     t = _AUTOLINK.sub(" ", t)
