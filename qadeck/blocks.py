@@ -142,6 +142,8 @@ def _group(tokens: list[Token], lines: list[str]) -> list[Block]:
             # `### ![](figure/kl.png)`: a figure the author marked as a heading, not one
             image = group[1].content.strip()
             out.append(Block("paragraph", start, end, [], text=image, raw=image))
+        elif tok.type == "heading_open" and _rule_under_text(tok, group[1].content):
+            out.extend(_text_and_rule(group, start, end))
         elif tok.type == "heading_open":
             out.append(Block("heading", start, end, group, int(tok.tag[1]), group[1].content))
         elif tok.type == "hr":
@@ -164,6 +166,41 @@ def _group(tokens: list[Token], lines: list[str]) -> list[Block]:
 
 # Images and nothing else (Markdown images, or `<img …>` tags).
 _IMAGES_ONLY = re.compile(r"(?:\s*+(?:!\[[^\]\n]*+\]\([^()\n]*+\)|<img\b[^<>\n]*+>))++\s*+", re.I)
+
+
+_KEY_VALUE = re.compile(r"[A-Za-z_][\w-]{0,30}:[ \t]*+\S+")
+_SENTENCE_MARKS = (".", "。", "!", "！", ";", "；")
+_HEADING_MAX = 50  # characters: a setext heading that says more is a sentence
+
+
+def _rule_under_text(tok: Token, text: str) -> bool:
+    """`It eliminates the batch dependency.` over `---`: CommonMark reads a setext heading,
+    the author wrote a sentence and a rule (a flashcard's back, a `card_id: x` line, a
+    paragraph before a separator). A line that asks stays a heading."""
+    if tok.markup != "-":
+        return False
+    words = T.plain(text).strip()
+    if "\n" in text.strip() or _KEY_VALUE.fullmatch(words):
+        return True
+    long = len(words) > _HEADING_MAX
+    if long and words.endswith(_SENTENCE_MARKS):
+        return True  # a sentence, whatever word opens it (`where $d$ is …`)
+    return not T.reads_as_question(words) and (long or words.endswith(_SENTENCE_MARKS))
+
+
+def _text_and_rule(group: list[Token], start: int, end: int) -> list[Block]:
+    """A setext heading's text as a paragraph, its underline as a thematic break."""
+    inline = group[1]
+    para = [
+        Token("paragraph_open", "p", 1, map=[start, end - 1], level=inline.level - 1),
+        inline,
+        Token("paragraph_close", "p", -1, level=inline.level - 1),
+    ]
+    rule = Token("hr", "hr", 0, map=[end - 1, end], markup="---", level=inline.level - 1)
+    text = inline.content
+    # `card_id: 8XcOfvw2` between rules: a record's metadata (a flashcard deck's), no text
+    kind = "comment" if _KEY_VALUE.fullmatch(T.plain(text).strip()) else "paragraph"
+    return [Block(kind, start, end - 1, para, text=text), Block("hr", end - 1, end, [rule])]
 
 
 # `###LR`: a heading without the space CommonMark wants (older editors took it); two hashes
@@ -465,33 +502,53 @@ def _cells(line: str) -> list[str]:
 
 
 def _table_questions(b: Block, lines: list[str], level: int) -> list[Block] | None:
-    """A table whose first column asks (its header says `问`/`Question`, or two thirds of
-    its cells read as questions) and whose other columns answer: a card per row, its
-    answer the other cells (named by their headers when there are several)."""
+    """A table with a column that asks (its header says `问`/`题目`/`Question`, or two thirds
+    of the first column's cells read as questions) and columns that answer: a card per
+    row, its answer the other cells (named by their headers when there are several). When
+    headers name the answer (`思路`, `答案`, `Answer`), only those answer, and a row whose
+    answer is blank (``, `?`) is a question without an answer (`| ml | 题目 | ? | 公司 |`)."""
     rows = [(at, _cells(lines[at])) for at in range(b.start, b.end) if lines[at].strip()]
     if len(rows) < 3 or len(rows[0][1]) < 2:
         return None
     head = rows[0][1]
-    if all(_KEYWORDS.fullmatch(T.plain(h)) for h in head[1:]):
+    named = [k for k, h in enumerate(head) if _QUESTION_COLUMN.fullmatch(T.plain(h))]
+    q = named[0] if named else 0
+    if all(_KEYWORDS.fullmatch(T.plain(h)) for k, h in enumerate(head) if k != q):
         return None  # `| 追问 | 关键词 |`: what to recall, not an answer
-    numbered = [(at, r) for at, r in rows[2:] if r[0]]
+    numbered = [(at, r) for at, r in rows[2:] if len(r) > q and r[q]]
     body = [r for _, r in numbered]
-    asking = sum(T.reads_as_question(r[0]) for r in body)
-    if not body or not (
-        _QUESTION_COLUMN.fullmatch(T.plain(head[0])) or 3 * asking >= 2 * len(body) >= 4
-    ):
+    asking = sum(T.reads_as_question(r[q]) for r in body)
+    if not body or not (named or 3 * asking >= 2 * len(body) >= 4):
         return None
+    answering = [k for k, h in enumerate(head) if k != q and _ANSWER_COLUMN.fullmatch(T.plain(h))]
+    if q and not answering:
+        return None  # `| 题号 | 题目 | 考点 |`: an index of the problems the page goes through
+    columns = answering or [k for k in range(len(head)) if k != q]
     out: list[Block] = []
     for at, row in numbered:
-        answers = [(h, c) for h, c in zip(head[1:], row[1:], strict=False) if c]
-        if not answers:
+        answers = [(head[k], row[k]) for k in columns if k < len(row) and _said(row[k], answering)]
+        if not answers and not answering:
             return None  # a question with no answer: the table is a list of topics
-        out.append(Block("heading", at, at + 1, [], level + 1, row[0], origin="table"))
+        out.append(Block("heading", at, at + 1, [], level + 1, row[q], origin="table"))
+        if not answers:
+            continue  # left out as a question without an answer
         raw = (
             answers[0][1] if len(answers) == 1 else "\n".join(f"- **{h}**：{c}" for h, c in answers)
         )
         out.append(Block("paragraph", at, at + 1, [], raw=raw))
     return out
+
+
+# `| 思路 |`, `| 答案 |`, `| Answer |`: a column that answers the question column.
+_ANSWER_COLUMN = re.compile(
+    r"(思路|解题思路|答案|参考答案|回答|解答|要点|答|answer|answers|solution|approach)", re.I
+)
+_BLANK = re.compile(r"\s*+[?？-]?\s*+")
+
+
+def _said(cell: str, answering: list[int]) -> bool:
+    """A cell that says something: under a named answer column `?` and `-` say nothing."""
+    return not _BLANK.fullmatch(cell) if answering else bool(cell)
 
 
 # `::: tip 面试要点：为什么…？`: a label, then the question the callout answers.
