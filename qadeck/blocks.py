@@ -441,7 +441,7 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
 # keeps such a heading as a note); its table of questions and keywords says again what the
 # cards say, and so does a summary's.
 RECAP_WORDS = (
-    r"速记|速查|速背|速览|一页纸|最后一页|cheat ?sheet|recap|quick reference|at a glance|"
+    r"速记|速查|速背|速览|快速参考|一页纸|最后一页|cheat ?sheet|recap|quick reference|at a glance|"
     r"quick revision|revision sheet|one-page"
 )
 _RECAP = re.compile(rf"({RECAP_WORDS}|复习|回顾|汇总|小结|总结|summary)", re.I)

@@ -200,7 +200,9 @@ _PROMOTED = frozenset(
 _CHAPTER = re.compile(
     r"(篇|章|部分|系列|合集|汇总|大全|总结|笔记|面试题|面试|面经|题库|专题|专栏|集锦|问答|报告|"
     r"问题[和与及]解答|questions|interview|notes|cheat ?sheet|guide|q ?& ?a|faq)[\W_]*$"
-    r"|^(第.{1,4}[章节篇部分]|chapter|part)\b",
+    r"|^(第.{1,4}[章节篇部分]|chapter|part)\b"
+    # `Machine Learning Interview Questions: Programming`, `面试题：算法`: a set and its kind
+    r"|(interview questions|面试题|面试问题)\s*+[:：—–]",
     re.I,
 )
 # Headings that set text aside: outside the questions' answers, nothing a card could ask.
