@@ -1200,6 +1200,8 @@ def _promote_paragraph(
         bold, taken, _ = bold_opening(b.text)
         if not bold or is_bold_label(bold):
             return [b]
+        if (said := _asked_then_said(b, bold.group(2), taken, level)) is not None:
+            return said
         if not (topic or bold_question(bold.group(2))):
             return [b]
         text = bold.group(2).rstrip().rstrip(":：").rstrip()  # `**X 和 Y 的区别：**`
@@ -1212,6 +1214,18 @@ def _promote_paragraph(
     head = Block("heading", b.start, b.start + 1, [], level + 1, text, origin=origin)
     rest = [Block("paragraph", b.start + 1, b.end, b.tokens)] if b.end > b.start + 1 else []
     return [head, *rest]
+
+
+def _asked_then_said(b: Block, bold: str, taken: int, level: int) -> list[Block] | None:
+    """`**如何把多头注意力转成 MQA？转换分两步：改结构，再预训练。**`: the question and the first
+    sentence of its answer in one bold line; the question is what comes before the mark."""
+    cut = _answered_after_mark(bold) if not bold.rstrip().endswith(("?", "？")) else None
+    if cut is None or not bold_question(bold[:cut]):
+        return None
+    head = Block("heading", b.start, b.start + taken, [], level + 1, bold[:cut].strip())
+    head.origin = "bold"
+    rest = "\n".join([bold[cut:].strip(), *b.text.split("\n")[taken:]])
+    return [head, Block("paragraph", b.start, b.end, [], raw=rest)]
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
