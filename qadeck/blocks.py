@@ -457,16 +457,20 @@ _RECAP_TITLE = re.compile(RECAP_WORDS, re.I)
 
 
 def _answer_labelled(b: Block, after: list[Block]) -> bool:
-    """A line of its own (`b`), then text that opens with an answer's label and its answer,
-    perhaps after the facts a question bank notes (`考点: …`, `公司: …`, then `参考回答：…`)."""
-    if b.raw is not None or "\n" in b.text.strip() or len(T.plain(b.text)) > PLAIN_MAX:
+    """A line (`b`'s first), then text that opens with an answer's label and its answer,
+    perhaps after the facts a question bank notes (`考点: …`, `公司: …`, then `参考回答：…`),
+    on the lines below it or in the paragraphs after it."""
+    first, *rest = b.text.strip().split("\n")
+    if b.raw is not None or len(T.plain(first)) > PLAIN_MAX:
         return False
-    if T.QUESTION_FACTS.match(b.text) or T.ANSWER_LABEL.match(b.text):
+    if T.QUESTION_FACTS.match(first) or T.ANSWER_LABEL.match(first):
         return False
+    runs = [rest] if rest else []
     for x in after:
         if x.kind != "paragraph":
-            return False
-        rows = x.text.strip().split("\n")
+            break
+        runs.append(x.text.strip().split("\n"))
+    for rows in runs:
         for k, row in enumerate(rows):
             if m := T.ANSWER_LABEL.match(row):
                 return bool(row[m.end() :].strip()) or k + 1 < len(rows)
