@@ -208,6 +208,8 @@ _CHAPTER = re.compile(
 # Headings that set text aside: outside the questions' answers, nothing a card could ask.
 _ASIDE = re.compile(
     r"^(问题延伸|延伸问题|扩展问题|拓展问题|反问|反问环节|补充|补充说明|备注|其他|其它|杂项|附录|"
+    # a study guide's closing checklist and further exercises
+    r"完成检查|自我检查|自检清单|学习检查|进阶挑战|拓展挑战|扩展挑战|"
     r"(面试)?(技巧|建议|注意事项|准备建议|成功要素|成功秘诀|心得|心得体会|感受|感想)|我的问题|"
     r"appendix|remarks|miscellaneous|misc|(?:study |interview )?tips)\s*[:：]?$",
     re.I,
