@@ -386,8 +386,13 @@ def _promote_questions(blocks: list[Block], lines: list[str]) -> list[Block]:
             # next question, beside the first, not under the headings of its answer
             at = line_q - 1 if line_q is not None and level >= line_q else level
             below = blocks[i] if i < len(blocks) else None
-            if below is not None and below.kind == "heading" and below.level > level:
-                at = min(at, base)  # `**Q2 …？**` right over `##### KNN`: its answer's parts
+            if (
+                level > base
+                and below is not None
+                and below.kind == "heading"
+                and below.level > level
+            ):
+                at = base  # `**Q2 …？**` right over `##### KNN`: its answer's parts
             if asked := _question_lines(b):  # `1、…？` / `2、…？` / … one a line, no answer
                 out.extend(_line_heading(b.start + k, at + 1, row) for k, row in enumerate(asked))
                 chain_label, named = T.split_label(asked[-1])[0], False
