@@ -535,7 +535,9 @@ def _table_questions(b: Block, lines: list[str], level: int) -> list[Block] | No
     columns = answering or [k for k in range(len(head)) if k != q]
     out: list[Block] = []
     for at, row in numbered:
-        answers = [(head[k], row[k]) for k in columns if k < len(row) and _said(row[k], answering)]
+        answers = [
+            (head[k], row[k]) for k in columns if k < len(row) and _said(row[k], bool(answering))
+        ]
         if not answers and not answering:
             return None  # a question with no answer: the table is a list of topics
         out.append(Block("heading", at, at + 1, [], level + 1, row[q], origin="table"))
@@ -548,16 +550,16 @@ def _table_questions(b: Block, lines: list[str], level: int) -> list[Block] | No
     return out
 
 
+# `参考答案`, `Answer`: what names an answer (a heading, a table's column).
+_ANSWER_WORDS = r"参考答案|参考回答|参考解答|答案|解答|回答|answer|solution"
 # `| 思路 |`, `| 答案 |`, `| Answer |`: a column that answers the question column.
-_ANSWER_COLUMN = re.compile(
-    r"(思路|解题思路|答案|参考答案|回答|解答|要点|答|answer|answers|solution|approach)", re.I
-)
+_ANSWER_COLUMN = re.compile(rf"({_ANSWER_WORDS}|思路|解题思路|要点|答|answers|approach)", re.I)
 _BLANK = re.compile(r"\s*+[?？-]?\s*+")
 
 
-def _said(cell: str, answering: list[int]) -> bool:
+def _said(cell: str, named: bool) -> bool:
     """A cell that says something: under a named answer column `?` and `-` say nothing."""
-    return not _BLANK.fullmatch(cell) if answering else bool(cell)
+    return not _BLANK.fullmatch(cell) if named else bool(cell)
 
 
 # `::: tip 面试要点：为什么…？`: a label, then the question the callout answers.
@@ -1010,9 +1012,7 @@ def _states_the_problem(b: Block, above: Block | None) -> bool:
 _STATEMENT = re.compile(
     r"(题目描述|题目|问题描述|问题|题干|question|problem( statement)?)\s*[:：]?", re.I
 )
-_ANSWER_HEAD = re.compile(
-    r"(参考答案|参考回答|参考解答|答案|解答|回答|answer|solution)\s*[:：]?", re.I
-)
+_ANSWER_HEAD = re.compile(rf"({_ANSWER_WORDS})\s*[:：]?", re.I)
 
 
 def _stated_questions(blocks: list[Block]) -> list[Block]:
@@ -1231,8 +1231,9 @@ def _asked_then_said(b: Block, bold: str, taken: int, level: int) -> list[Block]
     cut = _answered_after_mark(bold) if not bold.rstrip().endswith(("?", "？")) else None
     if cut is None or not bold_question(bold[:cut]):
         return None
-    head = Block("heading", b.start, b.start + taken, [], level + 1, bold[:cut].strip())
-    head.origin = "bold"
+    head = Block(
+        "heading", b.start, b.start + taken, [], level + 1, bold[:cut].strip(), origin="bold"
+    )
     rest = "\n".join([bold[cut:].strip(), *b.text.split("\n")[taken:]])
     return [head, Block("paragraph", b.start, b.end, [], raw=rest)]
 
